@@ -1,0 +1,210 @@
+package io.mlops.core;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The SDK's immutable configuration. Each {@link MlopsSetting} resolves as: builder value &gt; JVM system
+ * property &gt; environment variable &gt; default. The default tracking URI is {@code ./mlruns}: a local store,
+ * no server.
+ *
+ * <pre>{@code
+ * MlopsConfig config = MlopsConfig.builder()
+ *     .trackingUri("http://127.0.0.1:5000")
+ *     .experimentName("churn")
+ *     .build();
+ * }</pre>
+ *
+ * <p>{@link #toString()} never shows the token or the password.
+ */
+public final class MlopsConfig {
+  private final Map<MlopsSetting, String> values;
+
+  private MlopsConfig(Map<MlopsSetting, String> values) {
+    this.values = values;
+  }
+
+  /** The configuration from system properties, the environment and defaults. */
+  public static MlopsConfig fromEnvironment() {
+    return builder().build();
+  }
+
+  /** A builder whose unset values resolve from system properties, the environment and defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The tracking URI (never null; {@code ./mlruns} by default). */
+  public String trackingUri() {
+    return values.get(MlopsSetting.TRACKING_URI);
+  }
+
+  /** The bearer token, if set. */
+  public Optional<String> token() {
+    return get(MlopsSetting.TRACKING_TOKEN);
+  }
+
+  /** The basic-auth user, if set. */
+  public Optional<String> username() {
+    return get(MlopsSetting.TRACKING_USERNAME);
+  }
+
+  /** The basic-auth password, if set. */
+  public Optional<String> password() {
+    return get(MlopsSetting.TRACKING_PASSWORD);
+  }
+
+  /** True when TLS verification was explicitly turned off. */
+  public boolean insecureTls() {
+    return Boolean.parseBoolean(values.get(MlopsSetting.TRACKING_INSECURE_TLS));
+  }
+
+  /** The experiment name new candidates go to, if set. */
+  public Optional<String> experimentName() {
+    return get(MlopsSetting.EXPERIMENT_NAME);
+  }
+
+  /** An existing candidate to attach to, if set. */
+  public Optional<String> candidateId() {
+    return get(MlopsSetting.RUN_ID);
+  }
+
+  /** The resolved value of any setting. */
+  public Optional<String> get(MlopsSetting setting) {
+    return Optional.ofNullable(values.get(setting));
+  }
+
+  /** A builder starting from this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.explicit.putAll(values);
+    return b;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MlopsConfig && ((MlopsConfig) o).values.equals(values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  /** Shows every setting; secrets appear as {@code ****}. */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("MlopsConfig{");
+    String sep = "";
+    for (Map.Entry<MlopsSetting, String> e : values.entrySet()) {
+      b.append(sep).append(e.getKey().name().toLowerCase(Locale.ROOT)).append('=');
+      b.append(e.getKey().isSecret() ? "****" : e.getValue());
+      sep = ", ";
+    }
+    return b.append('}').toString();
+  }
+
+  /** Builds a {@link MlopsConfig}; every setter overrides system properties and the environment. */
+  public static final class Builder {
+    private final Map<MlopsSetting, String> explicit = new EnumMap<>(MlopsSetting.class);
+    private Map<String, String> environment = System.getenv();
+    private Properties systemProperties = System.getProperties();
+
+    private Builder() {}
+
+    /** Sets the tracking URI: a path, a {@code file:} URI or an {@code http(s)://} URL. */
+    public Builder trackingUri(String trackingUri) {
+      return set(MlopsSetting.TRACKING_URI, requireNonBlank(trackingUri, "trackingUri"));
+    }
+
+    /** Sets the bearer token. */
+    public Builder token(String token) {
+      return set(MlopsSetting.TRACKING_TOKEN, requireNonBlank(token, "token"));
+    }
+
+    /** Sets basic-auth credentials. */
+    public Builder basicAuth(String username, String password) {
+      set(MlopsSetting.TRACKING_USERNAME, requireNonBlank(username, "username"));
+      return set(MlopsSetting.TRACKING_PASSWORD, Objects.requireNonNull(password, "password"));
+    }
+
+    /** Turns TLS certificate verification off (explicitly; it is on by default). */
+    public Builder insecureTls(boolean insecure) {
+      return set(MlopsSetting.TRACKING_INSECURE_TLS, Boolean.toString(insecure));
+    }
+
+    /** Sets the experiment new candidates go to. */
+    public Builder experimentName(String name) {
+      return set(MlopsSetting.EXPERIMENT_NAME, requireNonBlank(name, "experimentName"));
+    }
+
+    /** Attaches to an existing candidate. */
+    public Builder candidateId(String candidateId) {
+      return set(MlopsSetting.RUN_ID, requireNonBlank(candidateId, "candidateId"));
+    }
+
+    /** Sets any setting by its enum constant. */
+    public Builder set(MlopsSetting setting, String value) {
+      explicit.put(Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Replaces the environment read for unset values (for tests and embedding); default {@link System#getenv()}. */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /** Replaces the system properties read for unset values; default {@link System#getProperties()}. */
+    public Builder systemProperties(Properties properties) {
+      this.systemProperties = Objects.requireNonNull(properties, "properties");
+      return this;
+    }
+
+    /**
+     * Resolves every setting.
+     *
+     * @throws ConfigurationException when a boolean setting is neither {@code true} nor {@code false}
+     */
+    public MlopsConfig build() {
+      Map<MlopsSetting, String> resolved = new EnumMap<>(MlopsSetting.class);
+      for (MlopsSetting s : MlopsSetting.values()) {
+        String v = explicit.get(s);
+        if (v == null) {
+          v = blankToNull(systemProperties.getProperty(s.systemProperty()));
+        }
+        if (v == null) {
+          v = blankToNull(environment.get(s.environmentVariable()));
+        }
+        if (v == null) {
+          v = s.defaultValue();
+        }
+        if (v != null) {
+          resolved.put(s, v);
+        }
+      }
+      String tls = resolved.get(MlopsSetting.TRACKING_INSECURE_TLS).trim().toLowerCase(Locale.ROOT);
+      if (!tls.equals("true") && !tls.equals("false")) {
+        throw new ConfigurationException(MlopsSetting.TRACKING_INSECURE_TLS.environmentVariable()
+            + " must be 'true' or 'false', got '" + tls + "'");
+      }
+      resolved.put(MlopsSetting.TRACKING_INSECURE_TLS, tls);
+      return new MlopsConfig(resolved);
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.trim().isEmpty() ? null : s;
+    }
+
+    private static String requireNonBlank(String value, String name) {
+      if (value == null || value.trim().isEmpty()) {
+        throw new IllegalArgumentException(name + " must not be blank");
+      }
+      return value;
+    }
+  }
+}

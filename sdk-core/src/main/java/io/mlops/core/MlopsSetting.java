@@ -1,0 +1,57 @@
+package io.mlops.core;
+
+import java.util.Locale;
+
+/**
+ * Every configuration setting, with its environment variable, JVM system property and default. Resolution order:
+ * builder value &gt; system property &gt; environment variable &gt; default.
+ *
+ * <p>Environment variable names follow MLflow's, so existing setups work unchanged. The system property is the
+ * variable's name in lower case with dots, e.g. {@code mlflow.tracking.uri}.
+ */
+public enum MlopsSetting {
+  /** Where candidates are stored: a path or {@code file:} URI (local store), or an {@code http(s)://} server. */
+  TRACKING_URI("MLFLOW_TRACKING_URI", "./mlruns", false),
+  /** Bearer token for a tracking server. Secret. */
+  TRACKING_TOKEN("MLFLOW_TRACKING_TOKEN", null, true),
+  /** Basic-auth user for a tracking server. */
+  TRACKING_USERNAME("MLFLOW_TRACKING_USERNAME", null, false),
+  /** Basic-auth password for a tracking server. Secret. */
+  TRACKING_PASSWORD("MLFLOW_TRACKING_PASSWORD", null, true),
+  /** {@code true} turns TLS certificate verification off. Never the default. */
+  TRACKING_INSECURE_TLS("MLFLOW_TRACKING_INSECURE_TLS", "false", false),
+  /** The experiment new candidates go to; the Default experiment when unset. */
+  EXPERIMENT_NAME("MLFLOW_EXPERIMENT_NAME", null, false),
+  /** Attach to an existing candidate instead of creating one (e.g. in Spark executors). */
+  RUN_ID("MLFLOW_RUN_ID", null, false);
+
+  private final String environmentVariable;
+  private final String defaultValue;
+  private final boolean secret;
+
+  MlopsSetting(String environmentVariable, String defaultValue, boolean secret) {
+    this.environmentVariable = environmentVariable;
+    this.defaultValue = defaultValue;
+    this.secret = secret;
+  }
+
+  /** The environment variable, e.g. {@code MLFLOW_TRACKING_URI}. */
+  public String environmentVariable() {
+    return environmentVariable;
+  }
+
+  /** The JVM system property, e.g. {@code mlflow.tracking.uri}. */
+  public String systemProperty() {
+    return environmentVariable.toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  /** The default, or null when the setting is unset by default. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** True for tokens and passwords, which are never printed. */
+  public boolean isSecret() {
+    return secret;
+  }
+}

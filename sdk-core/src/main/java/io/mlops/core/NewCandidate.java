@@ -1,0 +1,29 @@
+package io.mlops.core;
+
+import java.util.Map;
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/** What is needed to create a candidate. */
+@Value.Immutable
+public interface NewCandidate {
+  /** The experiment. */
+  String experimentId();
+
+  /** The display name; the backend generates none when empty. */
+  Optional<String> name();
+
+  /** Start time in milliseconds. */
+  long startTime();
+
+  /** Initial tags (system tags such as {@code mlflow.user} included). */
+  Map<String, String> tags();
+
+  /** The user, where known. */
+  Optional<String> userId();
+
+  /** A builder. */
+  static ImmutableNewCandidate.Builder builder() {
+    return ImmutableNewCandidate.builder();
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Public API of the SDK's core: domain values ({@link io.mlops.core.Experiment}, {@link io.mlops.core.Candidate},
+ * {@link io.mlops.core.Metric}, ...), configuration ({@link io.mlops.core.MlopsConfig}), the error hierarchy rooted
+ * at {@link io.mlops.core.MlopsException}, and the synchronous {@link io.mlops.core.TrackingClient}.
+ *
+ * <p>Value types are immutable; each has a static {@code builder()} or {@code of(...)} factory.
+ */
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PUBLIC,
+    defaults = @Value.Immutable(copy = true),
+    depluralize = true)
+package io.mlops.core;
+
+import org.immutables.value.Value;

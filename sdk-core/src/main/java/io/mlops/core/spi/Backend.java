@@ -1,0 +1,17 @@
+package io.mlops.core.spi;
+
+/** An opened backend: its capabilities and its stores. Closing it releases files, threads and connections. */
+public interface Backend extends AutoCloseable {
+  /** What the backend supports and its batch limits. */
+  Capabilities capabilities();
+
+  /** Experiments, candidates and logging. */
+  TrackingStore trackingStore();
+
+  /** Candidate artifacts. */
+  ArtifactStore artifactStore();
+
+  /** Releases resources; idempotent. */
+  @Override
+  void close();
+}

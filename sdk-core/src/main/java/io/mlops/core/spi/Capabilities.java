@@ -1,0 +1,104 @@
+package io.mlops.core.spi;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.immutables.value.Value;
+
+/**
+ * What a backend supports and its limits. The defaults are MLflow's (protocol notes §1 and §3): 1000 metrics,
+ * 100 params, 100 tags and 1000 entities per batch, 1 MB per request; keys of 250 characters, param values of
+ * 6000, tag values of 8000, experiment names of 500.
+ */
+@Value.Immutable
+@Value.Style(jdkOnly = true, visibility = Value.Style.ImplementationVisibility.PUBLIC)
+public interface Capabilities {
+  /** The backend's name, used in messages. */
+  String backendName();
+
+  /** The supported operations. */
+  @Value.Default
+  default Set<Operation> operations() {
+    return EnumSet.allOf(Operation.class);
+  }
+
+  /** Largest number of metrics in one batch. */
+  @Value.Default
+  default int maxMetricsPerBatch() {
+    return 1000;
+  }
+
+  /** Largest number of params in one batch. */
+  @Value.Default
+  default int maxParamsPerBatch() {
+    return 100;
+  }
+
+  /** Largest number of tags in one batch. */
+  @Value.Default
+  default int maxTagsPerBatch() {
+    return 100;
+  }
+
+  /** Largest number of metrics, params and tags together in one batch. */
+  @Value.Default
+  default int maxEntitiesPerBatch() {
+    return 1000;
+  }
+
+  /** Largest request body of one batch, in bytes. */
+  @Value.Default
+  default int maxBatchBytes() {
+    return 1_000_000;
+  }
+
+  /** Longest metric, param or tag key. */
+  @Value.Default
+  default int maxKeyLength() {
+    return 250;
+  }
+
+  /** Longest param value. */
+  @Value.Default
+  default int maxParamValueLength() {
+    return 6000;
+  }
+
+  /** Longest candidate tag value. */
+  @Value.Default
+  default int maxTagValueLength() {
+    return 8000;
+  }
+
+  /** Longest experiment tag value. */
+  @Value.Default
+  default int maxExperimentTagValueLength() {
+    return 5000;
+  }
+
+  /** Longest experiment name. */
+  @Value.Default
+  default int maxExperimentNameLength() {
+    return 500;
+  }
+
+  /** Longest candidate name. */
+  @Value.Default
+  default int maxCandidateNameLength() {
+    return 250;
+  }
+
+  /** True when the operation is supported. */
+  default boolean supports(Operation operation) {
+    return operations().contains(operation);
+  }
+
+  /** MLflow's capabilities under a backend name. */
+  static Capabilities mlflowDefaults(String backendName) {
+    return builder().backendName(backendName).build();
+  }
+
+  /** A builder. */
+  static ImmutableCapabilities.Builder builder() {
+    return ImmutableCapabilities.builder();
+  }
+}

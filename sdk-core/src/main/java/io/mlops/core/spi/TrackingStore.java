@@ -1,0 +1,80 @@
+package io.mlops.core.spi;
+
+import io.mlops.core.Candidate;
+import io.mlops.core.CandidateInfo;
+import io.mlops.core.CandidateQuery;
+import io.mlops.core.CandidateUpdate;
+import io.mlops.core.Experiment;
+import io.mlops.core.ExperimentQuery;
+import io.mlops.core.Metric;
+import io.mlops.core.NewCandidate;
+import io.mlops.core.Page;
+import io.mlops.core.Param;
+import io.mlops.core.Tag;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Experiments, candidates and their data on one backend. Input is already validated; batches are within the
+ * backend's {@link Capabilities}. Errors are {@link io.mlops.core.MlopsServiceException} subtypes with MLflow's
+ * codes ({@link io.mlops.core.ResourceNotFoundException} for an unknown id, ...).
+ */
+public interface TrackingStore {
+  /** Creates an experiment and returns its id. */
+  String createExperiment(String name, Optional<String> artifactLocation, Map<String, String> tags);
+
+  /** The experiment with this id, deleted ones included. */
+  Experiment getExperiment(String experimentId);
+
+  /** The active experiment with this name (a deleted one if no active one exists), if any. */
+  Optional<Experiment> findExperimentByName(String name);
+
+  /** One page of experiments. */
+  Page<Experiment> searchExperiments(ExperimentQuery query);
+
+  /** Renames an experiment. */
+  void renameExperiment(String experimentId, String newName);
+
+  /** Soft-deletes an experiment. */
+  void deleteExperiment(String experimentId);
+
+  /** Restores a soft-deleted experiment. */
+  void restoreExperiment(String experimentId);
+
+  /** Sets an experiment tag. */
+  void setExperimentTag(String experimentId, String key, String value);
+
+  /** Deletes an experiment tag. */
+  void deleteExperimentTag(String experimentId, String key);
+
+  /** Creates a candidate in RUNNING state. */
+  CandidateInfo createCandidate(NewCandidate candidate);
+
+  /** The candidate with this id, deleted ones included. */
+  Candidate getCandidate(String candidateId);
+
+  /** Changes status, end time or name. */
+  CandidateInfo updateCandidate(String candidateId, CandidateUpdate update);
+
+  /** Soft-deletes a candidate. */
+  void deleteCandidate(String candidateId);
+
+  /** Restores a soft-deleted candidate. */
+  void restoreCandidate(String candidateId);
+
+  /** One page of candidates matching a query. */
+  Page<Candidate> searchCandidates(CandidateQuery query);
+
+  /** One page of a metric's history, in logging order. */
+  Page<Metric> getMetricHistory(String candidateId, String key, Optional<String> pageToken);
+
+  /**
+   * Logs metrics, params and tags into a candidate. Params are write-once: the same value again is a no-op, a
+   * different one is an {@link io.mlops.core.InvalidParameterException}.
+   */
+  void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags);
+
+  /** Deletes a candidate tag. */
+  void deleteTag(String candidateId, String key);
+}
