@@ -1,0 +1,469 @@
+package io.mlops.core;
+
+import io.mlops.core.internal.ArtifactPaths;
+import io.mlops.core.internal.BackendResolver;
+import io.mlops.core.internal.BatchSplitter;
+import io.mlops.core.internal.EntityValidator;
+import io.mlops.core.spi.Backend;
+import io.mlops.core.spi.Capabilities;
+import io.mlops.core.spi.Operation;
+import io.mlops.core.spi.TrackingStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The low-level, synchronous client for experiments, candidates, their data and artifacts, on whichever backend
+ * the tracking URI selects. Every input is validated before anything is written or sent; searches page lazily.
+ * Training code usually wants the higher-level {@code Tracker} of {@code sdk-tracking} instead.
+ *
+ * <pre>{@code
+ * try (TrackingClient client = TrackingClient.create()) {          // ./mlruns unless configured otherwise
+ *   Experiment exp = client.getOrCreateExperiment("churn");
+ *   for (Candidate c : client.searchCandidates(CandidateQuery.builder()
+ *       .addExperimentId(exp.id()).filter("metrics.accuracy > 0.9").build())) {
+ *     System.out.println(c.name() + " " + c.data().metrics().get("accuracy").value());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Instances are thread-safe. {@link #close()} releases the backend's resources.
+ */
+public final class TrackingClient implements AutoCloseable {
+  private final MlopsConfig config;
+  private final Backend backend;
+  private final TrackingStore store;
+  private final Capabilities capabilities;
+  private final EntityValidator validator;
+  private final BatchSplitter splitter;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private TrackingClient(MlopsConfig config, Backend backend) {
+    this.config = config;
+    this.backend = backend;
+    this.store = backend.trackingStore();
+    this.capabilities = backend.capabilities();
+    this.validator = new EntityValidator(capabilities);
+    this.splitter = new BatchSplitter(capabilities);
+  }
+
+  /** A client configured from system properties and the environment ({@code ./mlruns} by default). */
+  public static TrackingClient create() {
+    return create(MlopsConfig.fromEnvironment());
+  }
+
+  /** A client for a configuration; the backend is chosen by its tracking URI. */
+  public static TrackingClient create(MlopsConfig config) {
+    return new TrackingClient(config, BackendResolver.open(Objects.requireNonNull(config, "config")));
+  }
+
+  /** A client over an already opened backend (for third-party backends and tests); closing it closes the backend. */
+  public static TrackingClient create(MlopsConfig config, Backend backend) {
+    return new TrackingClient(config, backend);
+  }
+
+  /** The configuration. */
+  public MlopsConfig config() {
+    return config;
+  }
+
+  /** What the backend supports and its limits. */
+  public Capabilities capabilities() {
+    return capabilities;
+  }
+
+  /** The validator for this backend's limits (shared with the Tracker). */
+  public EntityValidator validator() {
+    return validator;
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  /**
+   * Creates an experiment.
+   *
+   * @throws ResourceAlreadyExistsException when the name is taken (also by a deleted experiment)
+   */
+  public Experiment createExperiment(String name) {
+    return createExperiment(name, Map.of());
+  }
+
+  /** Creates an experiment with tags. */
+  public Experiment createExperiment(String name, Map<String, String> tags) {
+    require(Operation.CREATE_EXPERIMENT, "createExperiment");
+    validator.experimentName(name);
+    tags.forEach(validator::experimentTag);
+    return store.getExperiment(store.createExperiment(name, Optional.empty(), tags));
+  }
+
+  /** The experiment with an id, deleted ones included. */
+  public Experiment getExperiment(String experimentId) {
+    require(Operation.GET_EXPERIMENT, "getExperiment");
+    EntityValidator.experimentId(experimentId);
+    return store.getExperiment(experimentId);
+  }
+
+  /** The experiment with a name (the active one if a deleted one has the same name), if any. */
+  public Optional<Experiment> findExperimentByName(String name) {
+    require(Operation.GET_EXPERIMENT_BY_NAME, "getExperimentByName");
+    validator.experimentName(name);
+    return store.findExperimentByName(name);
+  }
+
+  /**
+   * The experiment with a name.
+   *
+   * @throws ResourceNotFoundException when there is none
+   */
+  public Experiment getExperimentByName(String name) {
+    return findExperimentByName(name)
+        .orElseThrow(() -> new ResourceNotFoundException("Could not find experiment with name '" + name + "'"));
+  }
+
+  /**
+   * The active experiment with a name, created if missing. Safe when several processes race to create it.
+   *
+   * @throws InvalidParameterException when only a deleted experiment has the name (restore it first)
+   */
+  public Experiment getOrCreateExperiment(String name) {
+    Optional<Experiment> found = findExperimentByName(name);
+    if (!found.isPresent()) {
+      try {
+        return createExperiment(name);
+      } catch (ResourceAlreadyExistsException raced) {
+        found = findExperimentByName(name);
+        if (!found.isPresent()) {
+          throw raced;
+        }
+      }
+    }
+    Experiment e = found.get();
+    if (e.lifecycleStage() == LifecycleStage.DELETED) {
+      throw new InvalidParameterException("Experiment '" + name + "' (id " + e.id()
+          + ") is deleted; restore it with restoreExperiment or choose another name");
+    }
+    return e;
+  }
+
+  /** Searches experiments, fetching pages lazily. */
+  public PagedIterable<Experiment> searchExperiments(ExperimentQuery query) {
+    require(Operation.SEARCH_EXPERIMENTS, "searchExperiments");
+    requirePositive(query.maxResults());
+    return new PagedIterable<>(query.pageToken(),
+        token -> store.searchExperiments(ExperimentQuery.builder().from(query).pageToken(token).build()));
+  }
+
+  /** Renames an experiment. */
+  public void renameExperiment(String experimentId, String newName) {
+    require(Operation.RENAME_EXPERIMENT, "renameExperiment");
+    EntityValidator.experimentId(experimentId);
+    validator.experimentName(newName);
+    store.renameExperiment(experimentId, newName);
+  }
+
+  /** Soft-deletes an experiment and its candidates. */
+  public void deleteExperiment(String experimentId) {
+    require(Operation.DELETE_EXPERIMENT, "deleteExperiment");
+    EntityValidator.experimentId(experimentId);
+    store.deleteExperiment(experimentId);
+  }
+
+  /** Restores a soft-deleted experiment and its candidates. */
+  public void restoreExperiment(String experimentId) {
+    require(Operation.RESTORE_EXPERIMENT, "restoreExperiment");
+    EntityValidator.experimentId(experimentId);
+    store.restoreExperiment(experimentId);
+  }
+
+  /** Sets an experiment tag. */
+  public void setExperimentTag(String experimentId, String key, String value) {
+    require(Operation.SET_EXPERIMENT_TAG, "setExperimentTag");
+    EntityValidator.experimentId(experimentId);
+    validator.experimentTag(key, value);
+    store.setExperimentTag(experimentId, key, value);
+  }
+
+  /** Deletes an experiment tag. */
+  public void deleteExperimentTag(String experimentId, String key) {
+    require(Operation.DELETE_EXPERIMENT_TAG, "deleteExperimentTag");
+    EntityValidator.experimentId(experimentId);
+    validator.experimentTag(key, "");
+    store.deleteExperimentTag(experimentId, key);
+  }
+
+  // ---------------------------------------------------------------- candidates
+
+  /** Creates a candidate in RUNNING state. */
+  public CandidateInfo createCandidate(NewCandidate candidate) {
+    require(Operation.CREATE_CANDIDATE, "createCandidate");
+    EntityValidator.experimentId(candidate.experimentId());
+    candidate.name().ifPresent(validator::candidateName);
+    candidate.tags().forEach(validator::tag);
+    if (candidate.startTime() < 0) {
+      throw new ValidationException("startTime", "timestamp", "Start time must not be negative");
+    }
+    return store.createCandidate(candidate);
+  }
+
+  /** The candidate with an id, with its latest metrics, params and tags. */
+  public Candidate getCandidate(String candidateId) {
+    require(Operation.GET_CANDIDATE, "getCandidate");
+    EntityValidator.candidateId(candidateId);
+    return store.getCandidate(candidateId);
+  }
+
+  /** Changes a candidate's status, end time or name. */
+  public CandidateInfo updateCandidate(String candidateId, CandidateUpdate update) {
+    require(Operation.UPDATE_CANDIDATE, "updateCandidate");
+    EntityValidator.candidateId(candidateId);
+    update.name().ifPresent(validator::candidateName);
+    return store.updateCandidate(candidateId, update);
+  }
+
+  /** Ends a candidate now with a status. */
+  public CandidateInfo endCandidate(String candidateId, CandidateStatus status) {
+    return updateCandidate(candidateId, CandidateUpdate.end(status, System.currentTimeMillis()));
+  }
+
+  /** Soft-deletes a candidate. */
+  public void deleteCandidate(String candidateId) {
+    require(Operation.DELETE_CANDIDATE, "deleteCandidate");
+    EntityValidator.candidateId(candidateId);
+    store.deleteCandidate(candidateId);
+  }
+
+  /** Restores a soft-deleted candidate. */
+  public void restoreCandidate(String candidateId) {
+    require(Operation.RESTORE_CANDIDATE, "restoreCandidate");
+    EntityValidator.candidateId(candidateId);
+    store.restoreCandidate(candidateId);
+  }
+
+  /**
+   * Searches candidates with MLflow's filter language and order clauses, fetching pages lazily.
+   *
+   * @throws FilterSyntaxException (when iterating, on the local store) for a malformed filter or order clause
+   */
+  public PagedIterable<Candidate> searchCandidates(CandidateQuery query) {
+    require(Operation.SEARCH_CANDIDATES, "searchCandidates");
+    if (query.experimentIds().isEmpty()) {
+      throw new ValidationException("experimentIds", "required", "A candidate search needs at least one experiment id");
+    }
+    query.experimentIds().forEach(EntityValidator::experimentId);
+    requirePositive(query.maxResults());
+    if (query.filter().isPresent() && !query.filter().get().trim().isEmpty()) {
+      require(Operation.SEARCH_CANDIDATES_WITH_FILTER, "searchCandidates with a filter");
+    }
+    return new PagedIterable<>(query.pageToken(),
+        token -> store.searchCandidates(CandidateQuery.builder().from(query).pageToken(token).build()));
+  }
+
+  /** Every point of a metric's history, in logging order (all pages). */
+  public List<Metric> getMetricHistory(String candidateId, String key) {
+    return metricHistory(candidateId, key).stream().collect(Collectors.toList());
+  }
+
+  /** A metric's history, fetched page by page. */
+  public PagedIterable<Metric> metricHistory(String candidateId, String key) {
+    require(Operation.GET_METRIC_HISTORY, "getMetricHistory");
+    EntityValidator.candidateId(candidateId);
+    validator.metricKey(key);
+    return new PagedIterable<>(Optional.empty(), token -> store.getMetricHistory(candidateId, key, token));
+  }
+
+  /**
+   * Logs metrics, params and tags, split into batches within the backend's limits. Entries that break a rule
+   * (an illegal key, a value too long) are not logged; every valid entry is, and then a
+   * {@link ValidationException} lists what was refused.
+   *
+   * @throws InvalidParameterException when a param was logged before with a different value
+   */
+  public void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    require(Operation.LOG_BATCH, "logBatch");
+    EntityValidator.candidateId(candidateId);
+    List<ValidationException> refused = new ArrayList<>();
+    List<Metric> okMetrics = keepValid(metrics, m -> validator.metric(m), refused);
+    List<Param> okParams = keepValid(params, p -> validator.param(p.key(), p.value()), refused);
+    List<Tag> okTags = keepValid(tags, t -> validator.tag(t.key(), t.value()), refused);
+    splitter.split(okMetrics, okParams, okTags, b -> store.logBatch(candidateId, b.metrics, b.params, b.tags));
+    if (!refused.isEmpty()) {
+      ValidationException first = refused.get(0);
+      String all = refused.stream().map(Throwable::getMessage).collect(Collectors.joining("; "));
+      ValidationException e = new ValidationException(first.key(), first.rule(), refused.size()
+          + " entr" + (refused.size() == 1 ? "y was" : "ies were") + " refused, the rest was logged: " + all);
+      refused.forEach(e::addSuppressed);
+      throw e;
+    }
+  }
+
+  /** Logs one metric point. */
+  public void logMetric(String candidateId, String key, double value, long timestamp, long step) {
+    logBatch(candidateId, List.of(Metric.of(key, value, timestamp, step)), List.of(), List.of());
+  }
+
+  /** Logs one param. */
+  public void logParam(String candidateId, String key, String value) {
+    logBatch(candidateId, List.of(), List.of(Param.of(key, value)), List.of());
+  }
+
+  /** Sets one tag. */
+  public void setTag(String candidateId, String key, String value) {
+    logBatch(candidateId, List.of(), List.of(), List.of(Tag.of(key, value)));
+  }
+
+  /** Deletes a candidate tag. */
+  public void deleteTag(String candidateId, String key) {
+    require(Operation.DELETE_TAG, "deleteTag");
+    EntityValidator.candidateId(candidateId);
+    validator.tag(key, "");
+    store.deleteTag(candidateId, key);
+  }
+
+  // ---------------------------------------------------------------- artifacts
+
+  /**
+   * Uploads a file, or a directory's contents recursively, under {@code artifactDirectory} of the candidate's
+   * artifacts ({@code ""} for the root). As in MLflow, a file keeps its name ({@code dir/model.bin}) and a
+   * directory's contents land directly under {@code artifactDirectory}.
+   *
+   * @return the number of files uploaded
+   */
+  public int uploadArtifacts(String candidateId, Path fileOrDirectory, String artifactDirectory) {
+    require(Operation.UPLOAD_ARTIFACT, "uploadArtifacts");
+    EntityValidator.candidateId(candidateId);
+    String base = ArtifactPaths.normalize(artifactDirectory);
+    if (Files.isRegularFile(fileOrDirectory)) {
+      backend.artifactStore().uploadFile(candidateId, fileOrDirectory,
+          ArtifactPaths.join(base, fileOrDirectory.getFileName().toString()));
+      return 1;
+    }
+    if (!Files.isDirectory(fileOrDirectory)) {
+      throw new ValidationException(String.valueOf(fileOrDirectory), "artifact-missing",
+          "Cannot upload " + fileOrDirectory + ": no such file or directory");
+    }
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(fileOrDirectory)) {
+      files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new TransportException("Cannot read " + fileOrDirectory + ": " + e.getMessage(), e);
+    }
+    for (Path f : files) {
+      String rel = fileOrDirectory.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+      backend.artifactStore().uploadFile(candidateId, f, ArtifactPaths.join(base, rel));
+    }
+    return files.size();
+  }
+
+  /** Lists one artifact directory ({@code ""} for the root). */
+  public List<ArtifactInfo> listArtifacts(String candidateId, String directory) {
+    require(Operation.LIST_ARTIFACTS, "listArtifacts");
+    EntityValidator.candidateId(candidateId);
+    return backend.artifactStore().list(candidateId, ArtifactPaths.normalize(directory));
+  }
+
+  /** Lists every artifact file under a directory, recursively. */
+  public List<ArtifactInfo> listArtifactsRecursively(String candidateId, String directory) {
+    List<ArtifactInfo> files = new ArrayList<>();
+    for (ArtifactInfo info : listArtifacts(candidateId, directory)) {
+      if (info.isDirectory()) {
+        files.addAll(listArtifactsRecursively(candidateId, info.path()));
+      } else {
+        files.add(info);
+      }
+    }
+    return files;
+  }
+
+  /**
+   * Downloads an artifact file or directory to {@code targetDirectory/<artifactPath>} (for {@code ""}, the whole
+   * artifact tree into {@code targetDirectory}). Each file is written to a temporary file and then moved into
+   * place; no path from the backend can leave {@code targetDirectory}.
+   *
+   * @return the local file or directory
+   */
+  public Path downloadArtifacts(String candidateId, String artifactPath, Path targetDirectory) {
+    require(Operation.DOWNLOAD_ARTIFACT, "downloadArtifacts");
+    EntityValidator.candidateId(candidateId);
+    String path = ArtifactPaths.normalize(artifactPath);
+    if (Files.exists(targetDirectory) && !Files.isDirectory(targetDirectory)) {
+      throw new ValidationException(targetDirectory.toString(), "download-target",
+          "Download target " + targetDirectory + " is a file, not a directory");
+    }
+    Path local = ArtifactPaths.resolveUnder(targetDirectory, path);
+    if (!path.isEmpty() && !isDirectory(candidateId, path)) {
+      backend.artifactStore().downloadFile(candidateId, path, local);
+      return local;
+    }
+    for (ArtifactInfo f : listArtifactsRecursively(candidateId, path)) {
+      backend.artifactStore().downloadFile(candidateId, f.path(),
+          ArtifactPaths.resolveUnder(targetDirectory, f.path()));
+    }
+    try {
+      Files.createDirectories(local);
+    } catch (IOException e) {
+      throw new TransportException("Cannot create " + local + ": " + e.getMessage(), e);
+    }
+    return local;
+  }
+
+  private boolean isDirectory(String candidateId, String path) {
+    int slash = path.lastIndexOf('/');
+    String parent = slash < 0 ? "" : path.substring(0, slash);
+    for (ArtifactInfo info : listArtifacts(candidateId, parent)) {
+      if (ArtifactPaths.normalize(info.path()).equals(path)) {
+        return info.isDirectory();
+      }
+    }
+    throw new ResourceNotFoundException("No artifact '" + path + "' in candidate " + candidateId);
+  }
+
+  /** Closes the backend; idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      backend.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TrackingClient{" + backend + "}";
+  }
+
+  private void require(Operation op, String name) {
+    if (!capabilities.supports(op)) {
+      throw new OperationNotSupportedException(capabilities.backendName(), name);
+    }
+  }
+
+  private static void requirePositive(int maxResults) {
+    if (maxResults < 1) {
+      throw new ValidationException("maxResults", "max-results", "maxResults must be positive, got " + maxResults);
+    }
+  }
+
+  private interface Check<T> {
+    void check(T value);
+  }
+
+  private static <T> List<T> keepValid(List<T> items, Check<T> check, List<ValidationException> refused) {
+    List<T> ok = new ArrayList<>(items.size());
+    for (T item : items) {
+      try {
+        check.check(item);
+        ok.add(item);
+      } catch (ValidationException e) {
+        refused.add(e);
+      }
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,173 @@
+package io.mlops.core.internal;
+
+import io.mlops.core.Metric;
+import io.mlops.core.ValidationException;
+import io.mlops.core.spi.Capabilities;
+
+/**
+ * MLflow's validation rules (mlflow/utils/validation.py), with the limits of one backend's {@link Capabilities}.
+ * Every error names the key and the rule it broke. No regular expressions: this runs on the logging path.
+ */
+public final class EntityValidator {
+  private final Capabilities capabilities;
+
+  /** A validator for a backend's limits. */
+  public EntityValidator(Capabilities capabilities) {
+    this.capabilities = capabilities;
+  }
+
+  /** The limits in force. */
+  public Capabilities capabilities() {
+    return capabilities;
+  }
+
+  /** Checks a metric's key and timestamp. NaN and ±Infinity are legal values, as in MLflow. */
+  public void metric(Metric metric) {
+    metricKey(metric.key());
+    timestamp(metric.key(), metric.timestamp());
+  }
+
+  /** Checks a metric key. */
+  public void metricKey(String key) {
+    key("Metric", key);
+  }
+
+  /** Checks a timestamp: milliseconds since the epoch, not negative. */
+  public void timestamp(String key, long timestamp) {
+    if (timestamp < 0) {
+      throw new ValidationException(key, "timestamp",
+          "Metric '" + key + "' has a negative timestamp " + timestamp + "; timestamps are milliseconds since the epoch");
+    }
+  }
+
+  /** Checks a param's key and value length. */
+  public void param(String key, String value) {
+    key("Param", key);
+    value("Param", key, value, capabilities.maxParamValueLength());
+  }
+
+  /** Checks a candidate tag's key and value length. */
+  public void tag(String key, String value) {
+    key("Tag", key);
+    value("Tag", key, value, capabilities.maxTagValueLength());
+  }
+
+  /** Checks an experiment tag. */
+  public void experimentTag(String key, String value) {
+    key("Experiment tag", key);
+    value("Experiment tag", key, value, capabilities.maxExperimentTagValueLength());
+  }
+
+  /** Checks an experiment name: not blank, not longer than the backend's limit. */
+  public void experimentName(String name) {
+    if (name == null || name.trim().isEmpty()) {
+      throw new ValidationException("name", "experiment-name-empty", "Experiment name must not be empty");
+    }
+    int max = capabilities.maxExperimentNameLength();
+    if (name.length() > max) {
+      throw new ValidationException(name, "experiment-name-length", "Experiment name '" + abbreviate(name)
+          + "' is " + name.length() + " characters long; " + capabilities.backendName() + " allows " + max);
+    }
+  }
+
+  /** Checks a candidate name's length. */
+  public void candidateName(String name) {
+    if (name == null) {
+      throw new ValidationException("name", "candidate-name-null", "Candidate name must not be null");
+    }
+    int max = capabilities.maxCandidateNameLength();
+    if (name.length() > max) {
+      throw new ValidationException(name, "candidate-name-length", "Candidate name '" + abbreviate(name) + "' is "
+          + name.length() + " characters long; " + capabilities.backendName() + " allows " + max);
+    }
+  }
+
+  /** Checks a candidate id: MLflow's {@code ^[a-zA-Z0-9][\w\-]{0,255}$}. */
+  public static void candidateId(String id) {
+    identifier("candidate id", id, 256);
+  }
+
+  /** Checks an experiment id: MLflow's {@code ^[a-zA-Z0-9][\w\-]{0,63}$}. */
+  public static void experimentId(String id) {
+    identifier("experiment id", id, 64);
+  }
+
+  private static void identifier(String what, String id, int maxLength) {
+    boolean ok = id != null && !id.isEmpty() && id.length() <= maxLength && isAsciiAlnum(id.charAt(0));
+    for (int i = 1; ok && i < id.length(); i++) {
+      char c = id.charAt(i);
+      ok = isAsciiAlnum(c) || c == '_' || c == '-';
+    }
+    if (!ok) {
+      throw new ValidationException(String.valueOf(id), what.replace(' ', '-'), "Invalid " + what + " '" + id
+          + "': it must start with a letter or digit and contain only letters, digits, '_' and '-', at most "
+          + maxLength + " characters");
+    }
+  }
+
+  private void key(String kind, String key) {
+    if (key == null || key.isEmpty()) {
+      throw new ValidationException(String.valueOf(key), "key-empty", kind + " key must not be empty");
+    }
+    int max = capabilities.maxKeyLength();
+    if (key.length() > max) {
+      throw new ValidationException(key, "key-length", kind + " key '" + abbreviate(key) + "' is " + key.length()
+          + " characters long; " + capabilities.backendName() + " allows " + max);
+    }
+    for (int i = 0; i < key.length(); ) {
+      int cp = key.codePointAt(i);
+      if (!isKeyCharacter(cp)) {
+        throw new ValidationException(key, "key-characters", kind + " key '" + key + "' contains '"
+            + new String(Character.toChars(cp)) + "' at position " + i
+            + "; keys may contain only letters, digits, '_', '-', '.', ' ', ':' and '/'");
+      }
+      i += Character.charCount(cp);
+    }
+    // MLflow's path_not_unique(): a key is a relative path that normalizes to itself (keys with '/' become
+    // folders in the file store, so "a/../b" or "/a" must not be accepted).
+    int start = 0;
+    while (start <= key.length()) {
+      int end = key.indexOf('/', start);
+      if (end < 0) {
+        end = key.length();
+      }
+      String segment = key.substring(start, end);
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new ValidationException(key, "key-path", kind + " key '" + key
+            + "' is not a normalized relative path: no leading, trailing or double '/', and no '.' or '..' parts");
+      }
+      start = end + 1;
+    }
+  }
+
+  private void value(String kind, String key, String value, int max) {
+    if (value == null) {
+      throw new ValidationException(key, "value-null", kind + " '" + key + "' has a null value");
+    }
+    if (value.length() > max) {
+      throw new ValidationException(key, "value-length", kind + " '" + key + "' has a value of " + value.length()
+          + " characters; " + capabilities.backendName() + " allows " + max);
+    }
+  }
+
+  /** Python's {@code \w} (Unicode word characters) plus MLflow's {@code / . - space :}. */
+  static boolean isKeyCharacter(int cp) {
+    if (cp < 128) {
+      return isAsciiAlnum((char) cp) || cp == '_' || cp == '/' || cp == '.' || cp == '-' || cp == ' ' || cp == ':';
+    }
+    if (Character.isLetterOrDigit(cp)) {
+      return true;
+    }
+    int type = Character.getType(cp);
+    return type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER
+        || type == Character.CONNECTOR_PUNCTUATION && cp == '_';
+  }
+
+  private static boolean isAsciiAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+}

@@ -1,0 +1,75 @@
+package io.mlops.core.internal.local;
+
+import io.mlops.core.MlopsConfig;
+import io.mlops.core.spi.Backend;
+import io.mlops.core.spi.BackendProvider;
+import io.mlops.core.spi.Capabilities;
+import io.mlops.core.spi.TrackingStore;
+import io.mlops.core.spi.ArtifactStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+
+/** The local store for plain paths and {@code file:} URIs. */
+public final class LocalBackendProvider implements BackendProvider {
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public int score(String trackingUri) {
+    return isLocal(trackingUri) ? 10 : 0;
+  }
+
+  @Override
+  public Backend open(MlopsConfig config) {
+    LocalFileStore store = new LocalFileStore(toPath(config.trackingUri()));
+    Capabilities caps = Capabilities.mlflowDefaults("local store");
+    return new Backend() {
+      @Override
+      public Capabilities capabilities() {
+        return caps;
+      }
+
+      @Override
+      public TrackingStore trackingStore() {
+        return store;
+      }
+
+      @Override
+      public ArtifactStore artifactStore() {
+        return store;
+      }
+
+      @Override
+      public void close() {
+        // nothing held open between calls
+      }
+
+      @Override
+      public String toString() {
+        return "local store at " + store.root();
+      }
+    };
+  }
+
+  static boolean isLocal(String uri) {
+    String lower = uri.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("file:")) {
+      return true;
+    }
+    int colon = uri.indexOf(':');
+    // no scheme, or a Windows drive letter ("C:\mlruns")
+    return colon < 0 || colon == 1 || uri.indexOf('/') >= 0 && uri.indexOf('/') < colon;
+  }
+
+  /** A path or a {@code file:} URI as a path. */
+  public static Path toPath(String uri) {
+    if (uri.toLowerCase(Locale.ROOT).startsWith("file:")) {
+      return Paths.get(URI.create(uri));
+    }
+    return Paths.get(uri);
+  }
+}

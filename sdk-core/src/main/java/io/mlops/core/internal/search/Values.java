@@ -1,0 +1,117 @@
+package io.mlops.core.internal.search;
+
+import java.math.BigInteger;
+
+/** Comparisons with Python's semantics, shared by the filters and orderings. */
+final class Values {
+  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+  private Values() {}
+
+  /**
+   * Compares strings by Unicode code point, as Python compares {@code str}. {@link String#compareTo} compares
+   * UTF-16 units, which orders characters above U+FFFF before U+E000..U+FFFF.
+   */
+  static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return ca < cb ? -1 : 1;
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    boolean aLeft = i < a.length();
+    boolean bLeft = j < b.length();
+    return aLeft == bLeft ? 0 : aLeft ? 1 : -1;
+  }
+
+  /** Compares two non-NaN doubles as Python does: {@code -0.0} equals {@code 0.0}. */
+  static int compareDoubles(double a, double b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  /**
+   * Python's {@code str.islower()}: at least one cased character and no upper- or title-case one. MLflow's
+   * {@code _parse_run_ids} keeps only such ids of an IN list.
+   */
+  static boolean pythonIsLower(String s) {
+    boolean cased = false;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isUpperCase(cp) || Character.isTitleCase(cp)) {
+        return false;
+      }
+      if (Character.isLowerCase(cp)) {
+        cased = true;
+      }
+    }
+    return cased;
+  }
+
+  /**
+   * A literal integer, possibly beyond {@code long}: Python's {@code int(value)} has no bound, so a literal
+   * past the range of every timestamp still compares (it is simply larger or smaller than all of them).
+   */
+  static final class IntLiteral {
+    private final long value;
+    private final int overflow; // +1 above Long.MAX_VALUE, -1 below Long.MIN_VALUE, else 0
+
+    IntLiteral(String text) {
+      BigInteger big = new BigInteger(text);
+      if (big.compareTo(LONG_MAX) > 0) {
+        value = Long.MAX_VALUE;
+        overflow = 1;
+      } else if (big.compareTo(LONG_MIN) < 0) {
+        value = Long.MIN_VALUE;
+        overflow = -1;
+      } else {
+        value = big.longValue();
+        overflow = 0;
+      }
+    }
+
+    /** Sign of {@code lhs - this}. */
+    int compareFrom(long lhs) {
+      if (overflow != 0) {
+        return -overflow;
+      }
+      return Long.compare(lhs, value);
+    }
+  }
+
+  /**
+   * A double compared with long attributes exactly, as Python compares an {@code int} with a {@code float}
+   * (MLflow's {@code SearchExperimentsUtils} converts the value with {@code float(value)}).
+   */
+  static final class DoubleLiteral {
+    private final double value;
+
+    DoubleLiteral(double value) {
+      // A numeric literal never parses to NaN, so the comparison is always ordered.
+      this.value = value;
+    }
+
+    /** Sign of {@code lhs - this}, computed without rounding {@code lhs} to a double. */
+    int compareFrom(long lhs) {
+      if (value >= 0x1p63) {
+        return -1;
+      }
+      if (value < -0x1p63) {
+        return 1;
+      }
+      double floor = Math.floor(value);
+      long f = (long) floor;
+      if (floor == value) {
+        return Long.compare(lhs, f);
+      }
+      // value lies strictly between f and f + 1
+      return lhs <= f ? -1 : 1;
+    }
+  }
+}

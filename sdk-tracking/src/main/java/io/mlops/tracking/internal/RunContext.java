@@ -1,0 +1,64 @@
+package io.mlops.tracking.internal;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The system tags MLflow's clients set on a new run: {@code mlflow.user}, {@code mlflow.source.name},
+ * {@code mlflow.source.type} and, inside a git work tree, {@code mlflow.source.git.commit}/{@code branch}/
+ * {@code repoURL}. Computed once per tracker.
+ */
+public final class RunContext {
+  public static final String USER = "mlflow.user";
+  public static final String SOURCE_NAME = "mlflow.source.name";
+  public static final String SOURCE_TYPE = "mlflow.source.type";
+  public static final String GIT_COMMIT = "mlflow.source.git.commit";
+  public static final String GIT_BRANCH = "mlflow.source.git.branch";
+  public static final String GIT_REPO_URL = "mlflow.source.git.repoURL";
+
+  private RunContext() {}
+
+  /** The tags for a program started from {@code workingDirectory}. */
+  public static Map<String, String> systemTags(Path workingDirectory) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put(USER, userName());
+    tags.put(SOURCE_NAME, sourceName());
+    tags.put(SOURCE_TYPE, "LOCAL"); // MLflow's SourceType name for code run from a local process
+    Optional<GitInfo> git = GitInfo.detect(workingDirectory);
+    git.ifPresent(g -> {
+      tags.put(GIT_COMMIT, g.commit());
+      g.branch().ifPresent(b -> tags.put(GIT_BRANCH, b));
+      g.repoUrl().ifPresent(u -> tags.put(GIT_REPO_URL, u));
+    });
+    return tags;
+  }
+
+  /** The tags for the current working directory. */
+  public static Map<String, String> systemTags() {
+    return systemTags(Paths.get("").toAbsolutePath());
+  }
+
+  /** The user MLflow would record: the OS user name. */
+  public static String userName() {
+    String user = System.getProperty("user.name");
+    return user == null || user.isEmpty() ? "unknown" : user;
+  }
+
+  /** The program: the main class (or jar) from {@code sun.java.command}, else the main thread's entry point. */
+  static String sourceName() {
+    String command = System.getProperty("sun.java.command");
+    if (command != null && !command.trim().isEmpty()) {
+      String first = command.trim().split("\\s+")[0];
+      return first;
+    }
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      if (e.getKey().getName().equals("main") && e.getValue().length > 0) {
+        return e.getValue()[e.getValue().length - 1].getClassName();
+      }
+    }
+    return "unknown";
+  }
+}
