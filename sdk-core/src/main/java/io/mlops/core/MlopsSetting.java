@@ -23,7 +23,9 @@ public enum MlopsSetting {
   /** The experiment new candidates go to; the Default experiment when unset. */
   EXPERIMENT_NAME("MLFLOW_EXPERIMENT_NAME", null, false),
   /** Attach to an existing candidate instead of creating one (e.g. in Spark executors). */
-  RUN_ID("MLFLOW_RUN_ID", null, false);
+  RUN_ID("MLFLOW_RUN_ID", null, false),
+  /** Where the tracker journals data it cannot deliver; default {@code ~/.mlops/journal/<hash of the URI>}. */
+  JOURNAL_DIR("MLOPS_JOURNAL_DIR", null, false);
 
   private final String environmentVariable;
   private final String defaultValue;

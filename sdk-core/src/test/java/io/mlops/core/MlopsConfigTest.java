@@ -61,7 +61,7 @@ class MlopsConfigTest {
   @Test
   void everySettingHasEnvironmentVariableAndSystemProperty() {
     for (MlopsSetting s : MlopsSetting.values()) {
-      assertThat(s.environmentVariable()).startsWith("MLFLOW_");
+      assertThat(s.environmentVariable()).matches("(MLFLOW|MLOPS)_[A-Z_]+");
       assertThat(s.systemProperty()).isEqualTo(s.environmentVariable().toLowerCase().replace('_', '.'));
     }
   }

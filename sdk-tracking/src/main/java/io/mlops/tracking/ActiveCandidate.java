@@ -2,23 +2,31 @@ package io.mlops.tracking;
 
 import io.mlops.core.CandidateInfo;
 import io.mlops.core.CandidateStatus;
-import io.mlops.core.CandidateUpdate;
 import io.mlops.core.InvalidParameterException;
-import io.mlops.core.Metric;
 import io.mlops.core.Param;
 import io.mlops.core.Tag;
 import io.mlops.core.TrackingClient;
+import io.mlops.core.ValidationException;
 import io.mlops.core.internal.EntityValidator;
+import io.mlops.tracking.internal.CandidateHandle;
+import io.mlops.tracking.internal.LogPipeline;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A candidate being trained: log params, metrics, tags and artifacts into it, then end it. Closing it ends it as
@@ -38,29 +46,43 @@ import java.util.function.LongSupplier;
  * {@link Tracker#run(String, CandidateBody)} (or call {@link #fail(Throwable)} in a {@code catch} inside the block)
  * to record FAILED and the error automatically.
  *
- * <p>Thread-safe: many threads may log into one candidate. Invalid input (a bad key, a value too long, a param
- * re-logged with another value, a call after the end) throws at the call.
+ * <p>Log calls queue their data for the tracker's background worker and return at once: they never wait for I/O
+ * and never throw for a backend problem (see {@link Tracker#stats()}). They throw at the call for a programming
+ * error: a bad key, a value too long, a param re-logged with another value, a call after the end.
+ * {@link #logArtifact(Path, String)} is the exception: it uploads synchronously.
+ *
+ * <p>Thread-safe: many threads may log into one candidate.
  */
 public final class ActiveCandidate implements AutoCloseable {
   /** Tag holding the error that failed a candidate: its class and message. */
   public static final String ERROR_TAG = "mlops.error";
+  private static final Logger LOG = LoggerFactory.getLogger(ActiveCandidate.class);
+  private static final int MAX_CACHED_KEYS = 10_000;
 
   private final TrackingClient client;
   private final EntityValidator validator;
+  private final LogPipeline pipeline;
+  private final CandidateHandle handle;
   private final CandidateInfo info;
   private final LongSupplier clock;
   private final boolean owned;
+  private final Duration endTimeout;
   private final Runnable onEnd;
+  private final Set<String> validMetricKeys;
   private final ConcurrentMap<String, String> params = new ConcurrentHashMap<>();
   private final AtomicReference<CandidateStatus> endStatus = new AtomicReference<>();
 
-  ActiveCandidate(TrackingClient client, CandidateInfo info, LongSupplier clock, boolean owned, Runnable onEnd) {
-    this.client = client;
+  ActiveCandidate(Tracker tracker, CandidateInfo info, boolean owned, Runnable onEnd) {
+    this.client = tracker.client();
     this.validator = client.validator();
+    this.pipeline = tracker.pipeline();
+    this.handle = new CandidateHandle(info.id());
     this.info = info;
-    this.clock = clock;
+    this.clock = tracker.clock();
     this.owned = owned;
+    this.endTimeout = tracker.closeTimeout();
     this.onEnd = onEnd;
+    this.validMetricKeys = tracker.validMetricKeys();
   }
 
   /** The candidate id. */
@@ -97,35 +119,41 @@ public final class ActiveCandidate implements AutoCloseable {
     ensureOpen();
     validator.param(key, value);
     if (rememberParam(key, value)) {
-      try {
-        client.logParam(id(), key, value);
-      } catch (RuntimeException e) {
-        params.remove(key, value);
-        throw e;
-      }
+      pipeline.offer(handle, List.of(Param.of(key, value)), List.of());
     }
     return this;
   }
 
   /**
-   * Logs several params at once. Entries that break a rule are refused and reported together in one exception
-   * after the valid ones were logged.
+   * Logs several params at once. Entries that break a rule are refused and reported together in one exception;
+   * the valid ones are logged.
    *
    * @return this candidate
    */
   public ActiveCandidate logParams(Map<String, String> values) {
     ensureOpen();
-    List<Param> fresh = new ArrayList<>(values.size());
     for (Map.Entry<String, String> e : values.entrySet()) {
       String prev = params.get(e.getKey());
-      if (prev == null) {
-        fresh.add(Param.of(e.getKey(), e.getValue()));
-      } else if (!prev.equals(e.getValue())) {
+      if (prev != null && !prev.equals(e.getValue())) {
         throw conflict(e.getKey(), prev, e.getValue());
       }
     }
-    client.logBatch(id(), List.of(), fresh, List.of());
-    fresh.forEach(p -> params.putIfAbsent(p.key(), p.value()));
+    List<ValidationException> refused = new ArrayList<>();
+    List<Param> fresh = new ArrayList<>(values.size());
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      try {
+        validator.param(e.getKey(), e.getValue());
+        if (rememberParam(e.getKey(), e.getValue())) {
+          fresh.add(Param.of(e.getKey(), e.getValue()));
+        }
+      } catch (ValidationException ex) {
+        refused.add(ex);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      pipeline.offer(handle, fresh, List.of());
+    }
+    throwIfRefused(refused);
     return this;
   }
 
@@ -134,36 +162,65 @@ public final class ActiveCandidate implements AutoCloseable {
     return logMetric(key, value, 0L);
   }
 
-  /** Logs a metric at a step, timestamped now. NaN and ±Infinity are accepted, as in MLflow. */
+  /**
+   * Logs a metric at a step, timestamped now. NaN and ±Infinity are accepted, as in MLflow. Lock-free and, once
+   * a key has been seen, allocation-free.
+   */
   public ActiveCandidate logMetric(String key, double value, long step) {
     ensureOpen();
-    client.logBatch(id(), List.of(Metric.of(key, value, clock.getAsLong(), step)), List.of(), List.of());
+    checkMetricKey(key);
+    pipeline.offerMetric(handle, key, value, clock.getAsLong(), step);
     return this;
   }
 
-  /** Logs several metrics at one step, with one timestamp. */
+  /** Logs several metrics at one step, with one timestamp. Invalid keys are refused; the others are logged. */
   public ActiveCandidate logMetrics(Map<String, Double> values, long step) {
     ensureOpen();
     long now = clock.getAsLong();
-    List<Metric> metrics = new ArrayList<>(values.size());
-    values.forEach((k, v) -> metrics.add(Metric.of(k, Objects.requireNonNull(v, "value of " + k), now, step)));
-    client.logBatch(id(), metrics, List.of(), List.of());
+    List<ValidationException> refused = null;
+    for (Map.Entry<String, Double> e : values.entrySet()) {
+      try {
+        checkMetricKey(e.getKey());
+        pipeline.offerMetric(handle, e.getKey(), Objects.requireNonNull(e.getValue(), "value of " + e.getKey()),
+            now, step);
+      } catch (ValidationException ex) {
+        if (refused == null) {
+          refused = new ArrayList<>();
+        }
+        refused.add(ex);
+      }
+    }
+    if (refused != null) {
+      throwIfRefused(refused);
+    }
     return this;
   }
 
   /** Sets a tag (last write wins). */
   public ActiveCandidate setTag(String key, String value) {
     ensureOpen();
-    client.setTag(id(), key, value);
+    validator.tag(key, value);
+    pipeline.offer(handle, List.of(), List.of(Tag.of(key, value)));
     return this;
   }
 
-  /** Sets several tags. */
+  /** Sets several tags; invalid ones are refused and reported together, the others are set. */
   public ActiveCandidate setTags(Map<String, String> tags) {
     ensureOpen();
+    List<ValidationException> refused = new ArrayList<>();
     List<Tag> list = new ArrayList<>(tags.size());
-    tags.forEach((k, v) -> list.add(Tag.of(k, v)));
-    client.logBatch(id(), List.of(), List.of(), list);
+    for (Map.Entry<String, String> e : tags.entrySet()) {
+      try {
+        validator.tag(e.getKey(), e.getValue());
+        list.add(Tag.of(e.getKey(), e.getValue()));
+      } catch (ValidationException ex) {
+        refused.add(ex);
+      }
+    }
+    if (!list.isEmpty()) {
+      pipeline.offer(handle, List.of(), list);
+    }
+    throwIfRefused(refused);
     return this;
   }
 
@@ -174,7 +231,7 @@ public final class ActiveCandidate implements AutoCloseable {
 
   /**
    * Uploads a file (keeping its name), or a directory's contents recursively, under {@code artifactDirectory}
-   * (for example {@code "model"}).
+   * (for example {@code "model"}). Synchronous: it returns when the upload is done.
    */
   public ActiveCandidate logArtifact(Path fileOrDirectory, String artifactDirectory) {
     ensureOpen();
@@ -183,7 +240,9 @@ public final class ActiveCandidate implements AutoCloseable {
   }
 
   /**
-   * Ends the candidate with a status, now. Only the first end counts; later calls return false.
+   * Ends the candidate with a status, now, after everything logged into it so far. Waits (up to the tracker's
+   * close timeout) until the end is durable: in the backend, or in the journal when the backend is down. Only the
+   * first end counts; later calls return false.
    *
    * @return true if this call ended it
    */
@@ -196,9 +255,7 @@ public final class ActiveCandidate implements AutoCloseable {
       return false;
     }
     try {
-      if (owned) {
-        client.updateCandidate(id(), CandidateUpdate.end(status, clock.getAsLong()));
-      }
+      await(owned ? pipeline.end(handle, status, clock.getAsLong()) : pipeline.flush());
     } finally {
       onEnd.run();
     }
@@ -216,7 +273,7 @@ public final class ActiveCandidate implements AutoCloseable {
     }
     String text = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
     int max = client.capabilities().maxTagValueLength();
-    client.setTag(id(), ERROR_TAG, text.length() > max ? text.substring(0, max) : text);
+    pipeline.offer(handle, List.of(), List.of(Tag.of(ERROR_TAG, text.length() > max ? text.substring(0, max) : text)));
     return end(CandidateStatus.FAILED);
   }
 
@@ -231,6 +288,26 @@ public final class ActiveCandidate implements AutoCloseable {
   @Override
   public String toString() {
     return "ActiveCandidate{id=" + id() + ", name=" + name() + ", experimentId=" + experimentId() + "}";
+  }
+
+  private void await(java.util.concurrent.CompletableFuture<?> future) {
+    try {
+      future.get(endTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // backend problems never reach training code; the journal and the counters keep the story
+      LOG.warn("Ending candidate {} did not complete cleanly: {}", id(), e.toString());
+    }
+  }
+
+  private void checkMetricKey(String key) {
+    if (!validMetricKeys.contains(key)) {
+      validator.metricKey(key);
+      if (validMetricKeys.size() < MAX_CACHED_KEYS) {
+        validMetricKeys.add(key);
+      }
+    }
   }
 
   private void ensureOpen() {
@@ -255,5 +332,20 @@ public final class ActiveCandidate implements AutoCloseable {
   private InvalidParameterException conflict(String key, String prev, String value) {
     return new InvalidParameterException("Changing param values is not allowed: param '" + key + "' of candidate "
         + id() + " was logged with value '" + prev + "', not '" + value + "'");
+  }
+
+  private static void throwIfRefused(List<ValidationException> refused) {
+    if (refused.isEmpty()) {
+      return;
+    }
+    ValidationException first = refused.get(0);
+    StringBuilder all = new StringBuilder();
+    for (ValidationException e : refused) {
+      all.append(all.length() == 0 ? "" : "; ").append(e.getMessage());
+    }
+    ValidationException e = new ValidationException(first.key(), first.rule(), refused.size()
+        + (refused.size() == 1 ? " entry was" : " entries were") + " refused, the rest was logged: " + all);
+    refused.forEach(e::addSuppressed);
+    throw e;
   }
 }

@@ -6,14 +6,28 @@ import io.mlops.core.Experiment;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.NewCandidate;
 import io.mlops.core.TrackingClient;
+import io.mlops.core.MlopsSetting;
+import io.mlops.core.TransportException;
+import io.mlops.core.internal.local.LocalBackendProvider;
+import io.mlops.tracking.internal.Backoff;
+import io.mlops.tracking.internal.Journal;
+import io.mlops.tracking.internal.LogPipeline;
 import io.mlops.tracking.internal.RunContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -35,7 +49,14 @@ import java.util.function.LongSupplier;
  *
  * <p>Each new candidate gets MLflow's system tags: {@code mlflow.runName}, {@code mlflow.user},
  * {@code mlflow.source.name}, {@code mlflow.source.type} and, inside a git work tree, the commit, branch and
- * remote URL (read from {@code .git}, no process started). Thread-safe.
+ * remote URL (read from {@code .git}, no process started).
+ *
+ * <p>Logging is asynchronous: log calls queue their data and return at once; one daemon worker per tracker
+ * batches it to the backend, retries transient failures and, while the backend stays down (or when the queue is
+ * full, under {@link FullQueuePolicy#SPILL}), writes it to an on-disk journal that is replayed when the backend
+ * answers again, or by the next tracker opened on the same journal directory. {@link #flush()} returns a future
+ * that completes when everything logged before it is durable; {@link #close()} flushes and stops the worker; a
+ * shutdown hook closes the tracker at JVM exit unless the builder turns it off. Thread-safe.
  */
 public final class Tracker implements AutoCloseable {
   private final TrackingClient client;
@@ -43,6 +64,10 @@ public final class Tracker implements AutoCloseable {
   private final String experimentName;
   private final Map<String, String> systemTags;
   private final LongSupplier clock;
+  private final Duration closeTimeout;
+  private final LogPipeline pipeline;
+  private final Thread shutdownHook;
+  private final Set<String> validMetricKeys = ConcurrentHashMap.newKeySet();
   private final Set<ActiveCandidate> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Experiment defaultExperiment;
@@ -60,7 +85,64 @@ public final class Tracker implements AutoCloseable {
         : client.config().experimentName().orElse(null);
     this.systemTags = b.systemTags ? RunContext.systemTags(b.workingDirectory) : Map.of();
     this.clock = b.clock;
+    this.closeTimeout = b.closeTimeout;
+    Path journalDir = b.journalDirectory != null ? b.journalDirectory : defaultJournalDirectory(client.config());
+    Journal journal;
+    try {
+      journal = new Journal(journalDir);
+    } catch (IOException e) {
+      if (ownsClient) {
+        client.close();
+      }
+      throw new TransportException("Cannot open the logging journal in " + journalDir + ": " + e.getMessage(), e);
+    }
+    LogPipeline.Settings settings = new LogPipeline.Settings();
+    settings.flushInterval = b.flushInterval;
+    settings.queueCapacity = b.queueCapacity;
+    settings.overflow = LogPipeline.Overflow.valueOf(b.fullQueuePolicy.name());
+    settings.blockTimeout = b.blockTimeout;
+    settings.backoff = b.backoff;
+    if (b.sleeper != null) {
+      settings.sleeper = b.sleeper;
+    }
+    this.pipeline = new LogPipeline(client, journal, settings);
+    if (b.shutdownHook) {
+      this.shutdownHook = new Thread(this::close, "mlops-tracker-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } else {
+      this.shutdownHook = null;
+    }
   }
+
+  /**
+   * The default journal directory: {@code MLOPS_JOURNAL_DIR}, else {@code ~/.mlops/journal/<hash of the
+   * tracking URI>}, so that the next tracker for the same store finds what a crashed one left.
+   */
+  static Path defaultJournalDirectory(MlopsConfig config) {
+    java.util.Optional<String> configured = config.get(MlopsSetting.JOURNAL_DIR);
+    if (configured.isPresent()) {
+      return Paths.get(configured.get());
+    }
+    String uri = config.trackingUri();
+    if (!uri.contains("://") || uri.toLowerCase(Locale.ROOT).startsWith("file:")) {
+      uri = LocalBackendProvider.toPath(uri).toAbsolutePath().normalize().toString();
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(uri.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        hex.append(String.format("%02x", digest[i]));
+      }
+      return Paths.get(System.getProperty("user.home"), ".mlops", "journal", hex.toString());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
+  /** Default flush interval in milliseconds. */
+  public static final long DEFAULT_FLUSH_INTERVAL_MILLIS = 1000;
+  /** Default queue capacity in metric points. */
+  public static final int DEFAULT_QUEUE_CAPACITY = 1 << 16;
 
   /** A tracker configured from system properties and the environment ({@code ./mlruns} by default). */
   public static Tracker create() {
@@ -70,6 +152,38 @@ public final class Tracker implements AutoCloseable {
   /** A builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns a future that completes when everything logged before this call is durable: delivered to the
+   * backend, or written to the journal. It never completes exceptionally for a backend problem.
+   */
+  public CompletableFuture<FlushResult> flush() {
+    return pipeline.flush().thenApply(c -> new FlushResult(toStats(c)));
+  }
+
+  /** Like {@link #flush()}, completing exceptionally with a {@link java.util.concurrent.TimeoutException} after
+   * {@code timeout}. */
+  public CompletableFuture<FlushResult> flush(Duration timeout) {
+    return flush().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Replays the journal now, without waiting for the next retry, and completes when it is empty or the backend
+   * fails again. Journals left by a crashed process are adopted when the tracker opens.
+   */
+  public CompletableFuture<FlushResult> replayJournal() {
+    return pipeline.replay().thenApply(c -> new FlushResult(toStats(c)));
+  }
+
+  /** The pipeline's counters now. */
+  public TrackerStats stats() {
+    return toStats(pipeline.counters());
+  }
+
+  private static TrackerStats toStats(LogPipeline.Counters c) {
+    return new TrackerStats(c.queued, c.delivered, c.retried, c.journaled, c.replayed, c.dropped, c.rejected,
+        c.lastError);
   }
 
   /** The low-level client, for searches, histories and everything else. */
@@ -112,7 +226,7 @@ public final class Tracker implements AutoCloseable {
   public ActiveCandidate attachCandidate(String candidateId) {
     ensureOpen();
     CandidateInfo info = client.getCandidate(candidateId).info();
-    return new ActiveCandidate(client, info, clock, false, () -> { });
+    return new ActiveCandidate(this, info, false, () -> { });
   }
 
   /**
@@ -155,8 +269,8 @@ public final class Tracker implements AutoCloseable {
   }
 
   /**
-   * Ends every candidate this tracker started and has not ended yet (as FINISHED), then closes the client if the
-   * tracker created it. Idempotent.
+   * Ends every candidate this tracker started and has not ended yet (as FINISHED), flushes, stops the worker
+   * (waiting up to the close timeout) and closes the client if the tracker created it. Idempotent.
    */
   @Override
   public void close() {
@@ -168,10 +282,34 @@ public final class Tracker implements AutoCloseable {
         c.close();
       }
     } finally {
+      pipeline.close(closeTimeout);
       if (ownsClient) {
         client.close();
       }
+      if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is exiting; the hook runs or has run
+        }
+      }
     }
+  }
+
+  LogPipeline pipeline() {
+    return pipeline;
+  }
+
+  LongSupplier clock() {
+    return clock;
+  }
+
+  Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  Set<String> validMetricKeys() {
+    return validMetricKeys;
   }
 
   private ActiveCandidate start(Experiment experiment, String name) {
@@ -187,7 +325,7 @@ public final class Tracker implements AutoCloseable {
         .userId(RunContext.userName())
         .build());
     ActiveCandidate[] holder = new ActiveCandidate[1];
-    ActiveCandidate c = new ActiveCandidate(client, info, clock, true, () -> open.remove(holder[0]));
+    ActiveCandidate c = new ActiveCandidate(this, info, true, () -> open.remove(holder[0]));
     holder[0] = c;
     open.add(c);
     return c;
@@ -212,8 +350,88 @@ public final class Tracker implements AutoCloseable {
     private boolean systemTags = true;
     private Path workingDirectory = Paths.get("").toAbsolutePath();
     private LongSupplier clock = System::currentTimeMillis;
+    private Duration flushInterval = Duration.ofMillis(DEFAULT_FLUSH_INTERVAL_MILLIS);
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private FullQueuePolicy fullQueuePolicy = FullQueuePolicy.SPILL;
+    private Duration blockTimeout = Duration.ofSeconds(5);
+    private Duration closeTimeout = Duration.ofSeconds(30);
+    private Path journalDirectory;
+    private Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 4);
+    private boolean shutdownHook = true;
+    private LogPipeline.Sleeper sleeper;
 
     private Builder() {}
+
+    /** How often queued data is sent even when no batch is full; default {@value Tracker#DEFAULT_FLUSH_INTERVAL_MILLIS} ms. */
+    public Builder flushInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("flushInterval must be positive, got " + interval);
+      }
+      this.flushInterval = interval;
+      return this;
+    }
+
+    /** Metric points held in memory before the full-queue policy applies; default {@value Tracker#DEFAULT_QUEUE_CAPACITY}. */
+    public Builder queueCapacity(int points) {
+      if (points < 2 || points > (1 << 26)) {
+        throw new IllegalArgumentException("queueCapacity must be in [2, 2^26], got " + points);
+      }
+      this.queueCapacity = points;
+      return this;
+    }
+
+    /** What a log call does when the queue is full; default {@link FullQueuePolicy#SPILL}. */
+    public Builder fullQueuePolicy(FullQueuePolicy policy) {
+      this.fullQueuePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** How long a log call waits for room under {@link FullQueuePolicy#BLOCK}; default 5 s. */
+    public Builder blockTimeout(Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("blockTimeout must not be negative");
+      }
+      this.blockTimeout = timeout;
+      return this;
+    }
+
+    /** How long closing a candidate or the tracker waits for the worker; default 30 s. */
+    public Builder closeTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("closeTimeout must be positive");
+      }
+      this.closeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Where undeliverable data is journaled; default {@code MLOPS_JOURNAL_DIR}, else
+     * {@code ~/.mlops/journal/<hash of the tracking URI>}.
+     */
+    public Builder journalDirectory(Path directory) {
+      this.journalDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Retries of a failed delivery: jittered exponential backoff from {@code initial} up to {@code max},
+     * {@code maxRetries} times before the data goes to the journal; defaults 200 ms, 10 s, 4.
+     */
+    public Builder retry(Duration initial, Duration max, int maxRetries) {
+      this.backoff = new Backoff(initial, max, maxRetries);
+      return this;
+    }
+
+    /** Whether a JVM shutdown hook closes (and so flushes) the tracker; default true. */
+    public Builder shutdownHook(boolean enabled) {
+      this.shutdownHook = enabled;
+      return this;
+    }
+
+    Builder sleeper(LogPipeline.Sleeper sleeper) {
+      this.sleeper = sleeper;
+      return this;
+    }
 
     /** Uses this configuration instead of the environment's. */
     public Builder config(MlopsConfig config) {

@@ -132,6 +132,7 @@ class TrackerTest {
       assertThatThrownBy(() -> c.logParam("lr", "0.2")).isInstanceOf(InvalidParameterException.class)
           .hasMessageContaining("lr").hasMessageContaining("0.1").hasMessageContaining("0.2");
       assertThatThrownBy(() -> c.logParams(Map.of("lr", "0.3"))).isInstanceOf(InvalidParameterException.class);
+      tracker.flush().join();
       assertThat(tracker.client().getCandidate(c.id()).data().params()).containsEntry("lr", "0.1");
     }
   }
@@ -145,6 +146,7 @@ class TrackerTest {
       values.put("also_good", 3.0);
       assertThatThrownBy(() -> c.logMetrics(values, 7)).isInstanceOf(ValidationException.class)
           .hasMessageContaining("bad*key").hasMessageContaining("the rest was logged");
+      tracker.flush().join();
       assertThat(tracker.client().getCandidate(c.id()).data().metrics()).containsKeys("good", "also_good")
           .doesNotContainKey("bad*key");
     }
@@ -156,6 +158,7 @@ class TrackerTest {
       for (int step = 0; step < 5; step++) {
         c.logMetrics(Map.of("loss", 1.0 / (step + 1), "acc", step / 10.0), step);
       }
+      tracker.flush().join();
       List<Metric> loss = tracker.client().getMetricHistory(c.id(), "loss");
       assertThat(loss).extracting(Metric::step).containsExactly(0L, 1L, 2L, 3L, 4L);
       List<Metric> acc = tracker.client().getMetricHistory(c.id(), "acc");
@@ -208,6 +211,9 @@ class TrackerTest {
         f.get(2, TimeUnit.MINUTES);
       }
       pool.shutdown();
+      FlushResult flushed = tracker.flush().join();
+      assertThat(flushed.delivered()).isEqualTo(tracker.stats().queued());
+      assertThat(flushed.dropped()).isZero();
       assertThat(tracker.client().getMetricHistory(c.id(), "loss")).hasSize(threads * steps);
       for (int t = 0; t < threads; t++) {
         assertThat(tracker.client().getMetricHistory(c.id(), "t" + t)).hasSize(steps);

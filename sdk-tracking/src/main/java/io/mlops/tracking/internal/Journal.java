@@ -1,0 +1,335 @@
+package io.mlops.tracking.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The on-disk journal: append-only segment files of checksummed records, for work that could not reach the
+ * backend (an outage, or a full queue under the SPILL policy). Records are replayed in order and acknowledged one
+ * by one; the acknowledged offset of each segment is kept in a small {@code .ack} file, replaced atomically.
+ *
+ * <p>Layout of the directory: {@code <writer>.lock} (held with an OS file lock while the writing process lives),
+ * {@code <writer>-<n>.seg} and {@code <writer>-<n>.ack}. A journal opened on a directory adopts the segments of
+ * writers whose lock is free (a crashed or killed process) and replays them first. Record format:
+ * {@code int length, int crc32(payload), payload}; a torn or corrupt record ends a segment.
+ */
+public final class Journal implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+  private static final int HEADER = 8;
+  static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
+  private final Path dir;
+  private final String writerId;
+  private final long maxSegmentBytes;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final Deque<Segment> pending = new ArrayDeque<>();
+  private final List<FileLock> adoptedLocks = new ArrayList<>();
+  private final List<String> adoptedWriters = new ArrayList<>();
+  private Segment current;
+  private long nextSegmentNumber;
+  private boolean closed;
+
+  /** Opens a journal in {@code dir}, adopting the segments of dead writers. */
+  public Journal(Path dir) throws IOException {
+    this(dir, DEFAULT_SEGMENT_BYTES);
+  }
+
+  Journal(Path dir, long maxSegmentBytes) throws IOException {
+    this.dir = Files.createDirectories(dir);
+    this.maxSegmentBytes = maxSegmentBytes;
+    this.writerId = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    this.lockChannel = FileChannel.open(dir.resolve(writerId + ".lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    this.lock = lockChannel.lock();
+    adoptOrphans();
+  }
+
+  /** The journal directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** Appends a record (any thread). The data reaches the disk at the latest on {@link #sync()}. */
+  public synchronized void append(JournalRecord record) throws IOException {
+    ensureOpen();
+    byte[] payload = record.encode();
+    if (current == null || current.size + HEADER + payload.length > maxSegmentBytes && current.size > 0) {
+      startSegment();
+    }
+    CRC32 crc = new CRC32();
+    crc.update(payload);
+    ByteBuffer buf = ByteBuffer.allocate(HEADER + payload.length);
+    buf.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+    while (buf.hasRemaining()) {
+      current.channel.write(buf);
+    }
+    current.size += HEADER + payload.length;
+  }
+
+  /** Forces appended records to the disk. */
+  public synchronized void sync() throws IOException {
+    if (current != null && !closed) {
+      current.channel.force(false);
+    }
+  }
+
+  /** True when some record has not been acknowledged. */
+  public synchronized boolean hasPending() {
+    for (Segment s : pending) {
+      if (s.acked < s.size) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A record read for replay, with the position to acknowledge. */
+  public static final class Entry {
+    final Segment segment;
+    final long next;
+    /** The record. */
+    public final JournalRecord record;
+
+    final boolean firstOfAdopted;
+
+    Entry(Segment segment, long offset, long next, JournalRecord record) {
+      this.segment = segment;
+      this.next = next;
+      this.record = record;
+      this.firstOfAdopted = segment.adopted && offset == segment.initialAck;
+    }
+
+    /**
+     * True when the backend may hold this record already: its delivery was attempted before it was journaled,
+     * or it is where a dead writer stopped acknowledging (it may have crashed between delivery and ack).
+     */
+    public boolean mayHaveBeenDelivered() {
+      return record.attempted || firstOfAdopted;
+    }
+  }
+
+  /** The oldest unacknowledged record, if any. */
+  public synchronized Optional<Entry> peek() throws IOException {
+    while (!pending.isEmpty()) {
+      Segment s = pending.peekFirst();
+      Optional<Entry> e = read(s);
+      if (e.isPresent()) {
+        return e;
+      }
+      if (s == current) {
+        return Optional.empty();
+      }
+      retire(pending.pollFirst());
+    }
+    return Optional.empty();
+  }
+
+  /** Marks a record delivered; a fully delivered segment that is no longer written is deleted. */
+  public synchronized void ack(Entry entry) throws IOException {
+    Segment s = entry.segment;
+    s.acked = entry.next;
+    Path tmp = dir.resolve(s.name + ".ack.tmp");
+    Files.write(tmp, ByteBuffer.allocate(8).putLong(s.acked).array());
+    Files.move(tmp, dir.resolve(s.name + ".ack"), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Closes the journal; segments with unacknowledged records stay for the next process. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Segment s : new ArrayList<>(pending)) {
+      if (s.channel != null) {
+        s.channel.close();
+      }
+      if (s.acked >= s.size) {
+        delete(s);
+      }
+    }
+    releaseWriterLock(writerId, lock);
+    for (int i = 0; i < adoptedLocks.size(); i++) {
+      releaseWriterLock(adoptedWriters.get(i), adoptedLocks.get(i));
+    }
+  }
+
+  /** Releases a writer's lock; its lock file goes only once none of its segments is left, so a crash during
+   * replay leaves the segments adoptable by the next process. */
+  private void releaseWriterLock(String writer, FileLock writerLock) throws IOException {
+    boolean anyLeft;
+    try (Stream<Path> files = Files.list(dir)) {
+      anyLeft = files.anyMatch(p -> p.getFileName().toString().startsWith(writer + "-"));
+    }
+    if (!anyLeft) {
+      Files.deleteIfExists(dir.resolve(writer + ".lock"));
+    }
+    writerLock.release();
+    writerLock.channel().close();
+  }
+
+  private Optional<Entry> read(Segment s) throws IOException {
+    long size = s.channel == null ? Files.size(s.path) : s.size;
+    if (s.acked + HEADER > size) {
+      s.exhausted = true;
+      return Optional.empty();
+    }
+    try (FileChannel in = FileChannel.open(s.path, StandardOpenOption.READ)) {
+      ByteBuffer header = ByteBuffer.allocate(HEADER);
+      readFully(in, header, s.acked);
+      header.flip();
+      int length = header.getInt();
+      int crc = header.getInt();
+      if (length < 0 || s.acked + HEADER + length > size) {
+        return torn(s, "a torn record");
+      }
+      ByteBuffer payload = ByteBuffer.allocate(length);
+      readFully(in, payload, s.acked + HEADER);
+      CRC32 check = new CRC32();
+      check.update(payload.array());
+      if ((int) check.getValue() != crc) {
+        return torn(s, "a record with a bad checksum");
+      }
+      return Optional.of(new Entry(s, s.acked, s.acked + HEADER + length, JournalRecord.decode(payload.array())));
+    }
+  }
+
+  private Optional<Entry> torn(Segment s, String what) {
+    if (s != current) {
+      LOG.warn("Journal segment {} ends with {} at offset {}; the rest of it is skipped", s.path, what, s.acked);
+      s.exhausted = true;
+      s.acked = s.size = Long.MAX_VALUE;
+    }
+    return Optional.empty();
+  }
+
+  private void startSegment() throws IOException {
+    if (current != null) {
+      current.channel.force(false);
+    }
+    String name = writerId + "-" + String.format("%010d", nextSegmentNumber++);
+    Segment s = new Segment(name, dir.resolve(name + ".seg"), false);
+    s.channel = FileChannel.open(s.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    current = s;
+    pending.addLast(s);
+  }
+
+  private void retire(Segment s) throws IOException {
+    if (s.channel != null) {
+      s.channel.close();
+    }
+    delete(s);
+  }
+
+  private void delete(Segment s) throws IOException {
+    Files.deleteIfExists(s.path);
+    Files.deleteIfExists(dir.resolve(s.name + ".ack"));
+  }
+
+  private void adoptOrphans() throws IOException {
+    List<Path> locks;
+    try (Stream<Path> files = Files.list(dir)) {
+      locks = files.filter(p -> p.getFileName().toString().endsWith(".lock")).sorted().collect(Collectors.toList());
+    }
+    for (Path lockFile : locks) {
+      String writer = lockFile.getFileName().toString().replace(".lock", "");
+      if (writer.equals(writerId)) {
+        continue;
+      }
+      FileChannel ch;
+      try {
+        ch = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+      } catch (java.nio.file.NoSuchFileException gone) {
+        continue; // finished by its owner meanwhile
+      }
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException sameJvm) {
+        l = null;
+      }
+      if (l == null) {
+        ch.close(); // a live writer
+        continue;
+      }
+      adoptedLocks.add(l);
+      adoptedWriters.add(writer);
+      List<Path> segments;
+      try (Stream<Path> files = Files.list(dir)) {
+        segments = files.filter(p -> {
+          String n = p.getFileName().toString();
+          return n.startsWith(writer + "-") && n.endsWith(".seg");
+        }).sorted().collect(Collectors.toList());
+      }
+      for (Path seg : segments) {
+        String name = seg.getFileName().toString().replace(".seg", "");
+        Segment s = new Segment(name, seg, true);
+        s.size = Files.size(seg);
+        Path ack = dir.resolve(name + ".ack");
+        if (Files.exists(ack)) {
+          s.acked = ByteBuffer.wrap(Files.readAllBytes(ack)).getLong();
+        }
+        s.initialAck = s.acked;
+        pending.addLast(s);
+      }
+      if (!segments.isEmpty()) {
+        LOG.info("Adopting {} journal segment(s) left by writer {} in {} for replay", segments.size(), writer, dir);
+      }
+    }
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    long pos = position;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new IOException("unexpected end of journal segment");
+      }
+      pos += n;
+    }
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException("journal is closed");
+    }
+  }
+
+  /** One segment file. */
+  static final class Segment {
+    final String name;
+    final Path path;
+    final boolean adopted;
+    FileChannel channel;
+    long size;
+    long acked;
+    long initialAck;
+    boolean exhausted;
+
+    Segment(String name, Path path, boolean adopted) {
+      this.name = name;
+      this.path = path;
+      this.adopted = adopted;
+    }
+  }
+}

@@ -1,0 +1,663 @@
+package io.mlops.tracking.internal;
+
+import io.mlops.core.CandidateStatus;
+import io.mlops.core.CandidateUpdate;
+import io.mlops.core.Metric;
+import io.mlops.core.MlopsServiceException;
+import io.mlops.core.Param;
+import io.mlops.core.Tag;
+import io.mlops.core.TrackingClient;
+import io.mlops.core.TransportException;
+import io.mlops.core.spi.Capabilities;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The asynchronous logging pipeline of one tracker (design §5): log calls put metric points into a lock-free
+ * {@link MetricRing} and everything else (params, tags, ends, flushes) into a queue of operations; one daemon
+ * worker groups the work by candidate, cuts batches at the backend's limits and delivers them, retrying transient
+ * failures with jittered exponential backoff. What cannot be delivered goes to the on-disk {@link Journal} and is
+ * replayed, in order, when the backend answers again (or by the next pipeline opened on the same journal).
+ *
+ * <p>Ordering: an operation records the ring's claim count when it is queued, and the worker drains the ring up
+ * to that count before running it, so a flush or an end sees every point logged before it.
+ */
+public final class LogPipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LogPipeline.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final int DRAIN_CHUNK = 4096;
+
+  /** Full-queue behaviour; mirrors the public enum so the internals do not depend on the API package. */
+  public enum Overflow { SPILL, BLOCK, DROP }
+
+  /** How the pipeline runs. */
+  public static final class Settings {
+    public Duration flushInterval = Duration.ofSeconds(1);
+    public int queueCapacity = 1 << 16;
+    public Overflow overflow = Overflow.SPILL;
+    public Duration blockTimeout = Duration.ofSeconds(5);
+    public Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 4);
+    public Duration warningInterval = Duration.ofSeconds(30);
+    public Sleeper sleeper = Sleeper.SYSTEM;
+  }
+
+  /** Sleeps between retries; replaced in tests. */
+  public interface Sleeper {
+    Sleeper SYSTEM = nanos -> TimeUnit.NANOSECONDS.sleep(nanos);
+
+    void sleep(long nanos) throws InterruptedException;
+  }
+
+  /** Counter values at one moment. */
+  public static final class Counters {
+    public final long queued;
+    public final long delivered;
+    public final long retried;
+    public final long journaled;
+    public final long replayed;
+    public final long dropped;
+    public final long rejected;
+    public final String lastError;
+
+    Counters(long queued, long delivered, long retried, long journaled, long replayed, long dropped, long rejected,
+        String lastError) {
+      this.queued = queued;
+      this.delivered = delivered;
+      this.retried = retried;
+      this.journaled = journaled;
+      this.replayed = replayed;
+      this.dropped = dropped;
+      this.rejected = rejected;
+      this.lastError = lastError;
+    }
+  }
+
+  private final TrackingClient client;
+  private final Capabilities limits;
+  private final Settings settings;
+  private final MetricRing ring;
+  private final Journal journal;
+  private final ConcurrentLinkedQueue<Op> ops = new ConcurrentLinkedQueue<>();
+  private final Thread worker;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final RateLimitedWarning warnings;
+
+  private final LongAdder queuedOther = new LongAdder();
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder retried = new LongAdder();
+  private final LongAdder journaled = new LongAdder();
+  private final LongAdder replayed = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+
+  // worker-thread state
+  private final Map<CandidateHandle, Pending> pending = new IdentityHashMap<>();
+  private final ReplayDeduplicator dedupe;
+  private boolean outage;
+  private long nextProbeNanos;
+  private int probeAttempt;
+  private long acknowledged;
+
+  /**
+   * Starts a pipeline and its worker. A journal left in the directory by a dead process is replayed first.
+   *
+   * @throws IOException when the journal directory cannot be opened
+   */
+  public LogPipeline(TrackingClient client, Journal journal, Settings settings) {
+    this.client = client;
+    this.limits = client.capabilities();
+    this.settings = settings;
+    this.ring = new MetricRing(settings.queueCapacity);
+    this.journal = journal;
+    this.warnings = new RateLimitedWarning(LOG, settings.warningInterval);
+    this.dedupe = new ReplayDeduplicator(client);
+    this.worker = new Thread(this::runWorker, "mlops-tracker-worker-" + THREADS.incrementAndGet());
+    worker.setDaemon(true);
+    worker.setContextClassLoader(null);
+    worker.start();
+  }
+
+  // ------------------------------------------------------------------ producer side (any thread)
+
+  /** Queues one metric point; lock-free and allocation-free unless the queue is full. */
+  public void offerMetric(CandidateHandle candidate, String key, double value, long timestamp, long step) {
+    if (!ring.offer(candidate, key, value, timestamp, step)) {
+      overflow(candidate, key, value, timestamp, step);
+    }
+  }
+
+  /** Queues params and tags of a candidate. */
+  public void offer(CandidateHandle candidate, List<Param> params, List<Tag> tags) {
+    queuedOther.add(params.size() + tags.size());
+    enqueue(new DataOp(ring.claimedCount(), candidate, params, tags));
+  }
+
+  /** Queues the end of a candidate and returns a flush that completes once the end is durable. */
+  public CompletableFuture<Counters> end(CandidateHandle candidate, CandidateStatus status, long endTime) {
+    enqueue(new EndOp(ring.claimedCount(), candidate, status, endTime));
+    return flush();
+  }
+
+  /** Completes when everything queued before this call is in the backend or in the journal. */
+  public CompletableFuture<Counters> flush() {
+    FlushOp op = new FlushOp(ring.claimedCount());
+    if (!worker.isAlive()) {
+      op.future.completeExceptionally(new IllegalStateException("the tracker's logging pipeline is closed"));
+      return op.future;
+    }
+    enqueue(op);
+    LockSupport.unpark(worker);
+    return op.future;
+  }
+
+  /**
+   * Replays the journal now (instead of waiting for the next probe) and completes when it is empty or the
+   * backend fails again.
+   */
+  public CompletableFuture<Counters> replay() {
+    ReplayOp op = new ReplayOp(ring.claimedCount());
+    enqueue(op);
+    LockSupport.unpark(worker);
+    return op.future;
+  }
+
+  /** True when the journal holds records not yet delivered. */
+  public boolean journalPending() {
+    return journal.hasPending();
+  }
+
+  /** Counter values now. */
+  public Counters counters() {
+    return new Counters(ring.claimedCount() + queuedOther.sum(), delivered.sum(), retried.sum(), journaled.sum(),
+        replayed.sum(), dropped.sum(), rejected.sum(), lastError.get());
+  }
+
+  /**
+   * Flushes, stops the worker and closes the journal. Waits at most {@code timeout} for the worker; what is
+   * still queued then stays undelivered (and is counted as dropped). Idempotent.
+   */
+  public void close(Duration timeout) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    FlushOp last = new FlushOp(ring.claimedCount());
+    enqueue(last);
+    LockSupport.unpark(worker);
+    try {
+      worker.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (worker.isAlive()) {
+      LOG.warn("The tracker's worker did not finish within {}; undelivered entries stay in memory and are lost",
+          timeout);
+      worker.interrupt();
+    }
+    try {
+      journal.close();
+    } catch (IOException e) {
+      LOG.warn("Closing the journal in {} failed: {}", journal.directory(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  private void enqueue(Op op) {
+    ops.add(op);
+  }
+
+  private void overflow(CandidateHandle candidate, String key, double value, long timestamp, long step) {
+    switch (settings.overflow) {
+      case BLOCK:
+        long deadline = System.nanoTime() + settings.blockTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+          LockSupport.unpark(worker);
+          Thread.onSpinWait();
+          if (ring.offer(candidate, key, value, timestamp, step)) {
+            return;
+          }
+          LockSupport.parkNanos(50_000);
+        }
+        drop(1, "the queue stayed full for " + settings.blockTimeout + " (BLOCK policy)");
+        return;
+      case DROP:
+        drop(1, "the queue is full (DROP policy)");
+        return;
+      default:
+        try {
+          journal.append(JournalRecord.batch(candidate.id, List.of(Metric.of(key, value, timestamp, step)),
+              List.of(), List.of()));
+          queuedOther.increment();
+          journaled.increment();
+        } catch (IOException e) {
+          drop(1, "the queue is full and the journal cannot be written: " + e);
+        }
+    }
+  }
+
+  private void drop(int n, String why) {
+    dropped.add(n);
+    warnings.warn("drop", "Dropping logged data: {} (dropped so far: {})", why, dropped.sum());
+  }
+
+  // ------------------------------------------------------------------ worker
+
+  private void runWorker() {
+    long flushEvery = settings.flushInterval.toNanos();
+    long nextFlush = System.nanoTime() + flushEvery;
+    try {
+      while (true) {
+        boolean busy = drainRing(Long.MAX_VALUE) > 0;
+        Op op;
+        boolean stop = false;
+        while ((op = ops.poll()) != null) {
+          busy = true;
+          drainRingUpTo(op.ringSequence);
+          if (run(op) && closing.get() && ops.isEmpty()) {
+            stop = true;
+          }
+        }
+        if (System.nanoTime() - nextFlush >= 0) {
+          deliverAll();
+          nextFlush = System.nanoTime() + flushEvery;
+        }
+        replayJournal();
+        if (stop) {
+          return;
+        }
+        if (!busy) {
+          LockSupport.parkNanos(Math.min(Math.max(nextFlush - System.nanoTime(), 0), 5_000_000L));
+        }
+        if (Thread.interrupted() && closing.get()) {
+          return;
+        }
+      }
+    } catch (Throwable t) {
+      LOG.error("The tracker's logging worker stopped unexpectedly; logged data may be lost", t);
+      lastError.set(t.toString());
+      failOutstandingFlushes(t);
+    }
+  }
+
+  private void failOutstandingFlushes(Throwable t) {
+    Op op;
+    while ((op = ops.poll()) != null) {
+      if (op instanceof FlushOp) {
+        ((FlushOp) op).future.completeExceptionally(t);
+      } else if (op instanceof ReplayOp) {
+        ((ReplayOp) op).future.completeExceptionally(t);
+      }
+    }
+  }
+
+  private final MetricRing.Sink toPending = this::acceptPoint;
+
+  private void acceptPoint(Object owner, String key, double value, long ts, long step) {
+    CandidateHandle c = (CandidateHandle) owner;
+    Pending p = pendingFor(c);
+    p.metrics.add(Metric.of(key, value, ts, step));
+    if (p.metrics.size() >= limits.maxMetricsPerBatch()) {
+      deliver(c, p);
+    }
+  }
+
+  private int drainRing(long max) {
+    int total = 0;
+    int n;
+    while (total < max && (n = ring.drain(toPending, DRAIN_CHUNK)) > 0) {
+      total += n;
+    }
+    return total;
+  }
+
+  /** Drains until every point claimed before {@code sequence} is taken, waiting for producers mid-publish. */
+  private void drainRingUpTo(long sequence) {
+    while (ring.consumedCount() < sequence) {
+      if (ring.drain(toPending, DRAIN_CHUNK) == 0) {
+        Thread.onSpinWait(); // a producer claimed a slot and is about to publish it
+      }
+    }
+  }
+
+  /** Runs an operation; returns true for a flush. */
+  private boolean run(Op op) {
+    if (op instanceof DataOp) {
+      DataOp d = (DataOp) op;
+      Pending p = pendingFor(d.candidate);
+      p.params.addAll(d.params);
+      p.tags.addAll(d.tags);
+      if (p.params.size() >= limits.maxParamsPerBatch() || p.tags.size() >= limits.maxTagsPerBatch()) {
+        deliver(d.candidate, p);
+      }
+      return false;
+    }
+    if (op instanceof EndOp) {
+      EndOp e = (EndOp) op;
+      Pending p = pending.get(e.candidate);
+      if (p != null) {
+        deliver(e.candidate, p);
+      }
+      pending.remove(e.candidate);
+      deliver(JournalRecord.end(e.candidate.id, e.status, e.endTime));
+      return false;
+    }
+    if (op instanceof ReplayOp) {
+      nextProbeNanos = System.nanoTime();
+      long before;
+      do {
+        before = acknowledged;
+        replayJournal();
+      } while (!outage && journal.hasPending() && acknowledged > before);
+      ((ReplayOp) op).future.complete(counters());
+      return false;
+    }
+    FlushOp f = (FlushOp) op;
+    deliverAll();
+    try {
+      journal.sync();
+    } catch (IOException ex) {
+      lastError.set(ex.toString());
+    }
+    f.future.complete(counters());
+    return true;
+  }
+
+  private Pending pendingFor(CandidateHandle c) {
+    Pending p = pending.get(c);
+    if (p == null) {
+      p = new Pending();
+      pending.put(c, p);
+    }
+    return p;
+  }
+
+  private void deliverAll() {
+    for (Iterator<Map.Entry<CandidateHandle, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<CandidateHandle, Pending> e = it.next();
+      deliver(e.getKey(), e.getValue());
+      it.remove(); // an idle candidate holds no memory
+    }
+  }
+
+  private void deliver(CandidateHandle c, Pending p) {
+    if (p.isEmpty()) {
+      return;
+    }
+    // the client splits a batch further at the backend's size limits
+    deliver(JournalRecord.batch(c.id, new ArrayList<>(p.metrics), new ArrayList<>(p.params),
+        new ArrayList<>(p.tags)));
+    p.metrics.clear();
+    p.params.clear();
+    p.tags.clear();
+  }
+
+  /** Delivers with retries, or journals when the backend stays down (or is known down). */
+  private void deliver(JournalRecord record) {
+    if (outage || journal.hasPending()) {
+      toJournal(record); // not attempted: keeps the order behind what is already journaled
+      return;
+    }
+    Backoff.Sequence delays = settings.backoff.sequence();
+    while (true) {
+      try {
+        send(record);
+        delivered.add(record.entities());
+        return;
+      } catch (RuntimeException e) {
+        if (!isTransient(e)) {
+          reject(record, e);
+          return;
+        }
+        lastError.set(describe(e));
+        long delay = delays.next();
+        if (delay < 0) {
+          warnings.warn("outage", "The backend is unavailable ({}); logging to the journal in {} until it answers",
+              describe(e), journal.directory());
+          outage = true;
+          probeAttempt = 0;
+          nextProbeNanos = System.nanoTime() + settings.backoff.delayNanos(probeAttempt++);
+          toJournal(record.asAttempted(true));
+          return;
+        }
+        retried.increment();
+        sleep(delay);
+      }
+    }
+  }
+
+  private void replayJournal() {
+    try {
+      if (!journal.hasPending()) {
+        outage = false;
+        dedupe.clear();
+        return;
+      }
+      if (outage && System.nanoTime() - nextProbeNanos < 0) {
+        return;
+      }
+      for (int i = 0; i < 64; i++) {
+        Optional<Journal.Entry> entry = journal.peek();
+        if (!entry.isPresent()) {
+          break;
+        }
+        JournalRecord record = entry.get().record;
+        JournalRecord toSend = entry.get().mayHaveBeenDelivered() ? dedupe.filter(record) : record;
+        try {
+          send(toSend);
+          delivered.add(record.entities());
+          replayed.add(record.entities());
+        } catch (RuntimeException e) {
+          if (isTransient(e)) {
+            lastError.set(describe(e));
+            outage = true;
+            nextProbeNanos = System.nanoTime() + settings.backoff.delayNanos(probeAttempt++);
+            return;
+          }
+          reject(record, e);
+        }
+        journal.ack(entry.get());
+        acknowledged++;
+      }
+      if (outage) {
+        LOG.info("The backend answers again; replaying the journal in {}", journal.directory());
+      }
+      outage = false;
+      probeAttempt = 0;
+    } catch (IOException e) {
+      lastError.set(e.toString());
+      warnings.warn("journal-read", "Cannot read the journal in {}: {}", journal.directory(), e.toString());
+    }
+  }
+
+  private void send(JournalRecord record) {
+    if (record.type == JournalRecord.END) {
+      client.updateCandidate(record.candidateId, CandidateUpdate.end(record.status, record.endTime));
+    } else if (record.entities() > 0) {
+      client.logBatch(record.candidateId, record.metrics, record.params, record.tags);
+    }
+  }
+
+  private void toJournal(JournalRecord record) {
+    try {
+      journal.append(record);
+      journaled.add(record.entities());
+    } catch (IOException e) {
+      drop(record.entities(), "the backend is down and the journal cannot be written: " + e);
+    }
+  }
+
+  private void reject(JournalRecord record, RuntimeException e) {
+    rejected.add(record.entities());
+    lastError.set(describe(e));
+    warnings.warn("rejected", "The backend refused logged data for candidate {}: {}", record.candidateId,
+        describe(e));
+  }
+
+  private void sleep(long nanos) {
+    try {
+      settings.sleeper.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static boolean isTransient(RuntimeException e) {
+    return e instanceof TransportException
+        || e instanceof MlopsServiceException && ((MlopsServiceException) e).isRetryable();
+  }
+
+  private static String describe(RuntimeException e) {
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  // ------------------------------------------------------------------ operations
+
+  private abstract static class Op {
+    final long ringSequence;
+
+    Op(long ringSequence) {
+      this.ringSequence = ringSequence;
+    }
+  }
+
+  private static final class DataOp extends Op {
+    final CandidateHandle candidate;
+    final List<Param> params;
+    final List<Tag> tags;
+
+    DataOp(long seq, CandidateHandle candidate, List<Param> params, List<Tag> tags) {
+      super(seq);
+      this.candidate = candidate;
+      this.params = params;
+      this.tags = tags;
+    }
+  }
+
+  private static final class EndOp extends Op {
+    final CandidateHandle candidate;
+    final CandidateStatus status;
+    final long endTime;
+
+    EndOp(long seq, CandidateHandle candidate, CandidateStatus status, long endTime) {
+      super(seq);
+      this.candidate = candidate;
+      this.status = status;
+      this.endTime = endTime;
+    }
+  }
+
+  private static final class FlushOp extends Op {
+    final CompletableFuture<Counters> future = new CompletableFuture<>();
+
+    FlushOp(long seq) {
+      super(seq);
+    }
+  }
+
+  private static final class ReplayOp extends Op {
+    final CompletableFuture<Counters> future = new CompletableFuture<>();
+
+    ReplayOp(long seq) {
+      super(seq);
+    }
+  }
+
+  private static final class Pending {
+    final List<Metric> metrics = new ArrayList<>();
+    final List<Param> params = new ArrayList<>();
+    final List<Tag> tags = new ArrayList<>();
+
+    boolean isEmpty() {
+      return metrics.isEmpty() && params.isEmpty() && tags.isEmpty();
+    }
+  }
+
+  /** Keeps counts of points per candidate and key during one replay, to skip points delivered before a crash. */
+  static final class ReplayDeduplicator {
+    private final TrackingClient client;
+    private final Map<String, Map<PointKey, Integer>> seen = new HashMap<>();
+
+    ReplayDeduplicator(TrackingClient client) {
+      this.client = client;
+    }
+
+    JournalRecord filter(JournalRecord record) {
+      if (record.type != JournalRecord.BATCH || record.metrics.isEmpty()) {
+        return record;
+      }
+      List<Metric> fresh = new ArrayList<>(record.metrics.size());
+      for (Metric m : record.metrics) {
+        Map<PointKey, Integer> existing = history(record.candidateId, m.key());
+        PointKey k = new PointKey(m);
+        Integer n = existing.get(k);
+        if (n != null && n > 0) {
+          existing.put(k, n - 1); // already in the backend: this is the copy delivered before the crash
+        } else {
+          fresh.add(m);
+        }
+      }
+      return JournalRecord.batch(record.candidateId, fresh, record.params, record.tags);
+    }
+
+    void clear() {
+      seen.clear();
+    }
+
+    private Map<PointKey, Integer> history(String candidateId, String key) {
+      return seen.computeIfAbsent(candidateId + "\u0000" + key, k -> {
+        Map<PointKey, Integer> counts = new HashMap<>();
+        for (Metric m : client.getMetricHistory(candidateId, key)) {
+          counts.merge(new PointKey(m), 1, Integer::sum);
+        }
+        return counts;
+      });
+    }
+
+    private static final class PointKey {
+      final long timestamp;
+      final long step;
+      final long valueBits;
+
+      PointKey(Metric m) {
+        this.timestamp = m.timestamp();
+        this.step = m.step();
+        this.valueBits = Double.doubleToLongBits(m.value());
+      }
+
+      @Override
+      public boolean equals(Object o) {
+        if (!(o instanceof PointKey)) {
+          return false;
+        }
+        PointKey k = (PointKey) o;
+        return k.timestamp == timestamp && k.step == step && k.valueBits == valueBits;
+      }
+
+      @Override
+      public int hashCode() {
+        return Long.hashCode(timestamp) * 31 * 31 + Long.hashCode(step) * 31 + Long.hashCode(valueBits);
+      }
+    }
+  }
+}
