@@ -1,9 +1,9 @@
 package io.mlops.tracking;
 
 /**
- * What had happened to the logged entities when a flush completed: totals since the tracker started. Everything
- * logged before the flush call is then either {@link #delivered()} or {@link #journaled()} (durable on disk, to be
- * replayed), or was {@link #dropped()} or {@link #rejected()}.
+ * Where the logged entities (metric points, params, tags) were when a flush completed, as totals since the
+ * tracker started. Every entity logged before the flush is in exactly one place, so
+ * {@code delivered + journaled + dropped + rejected} counts all of them.
  */
 public final class FlushResult {
   private final TrackerStats stats;
@@ -17,9 +17,9 @@ public final class FlushResult {
     return stats.delivered();
   }
 
-  /** Entities written to the journal (replayed entities stay counted here too). */
+  /** Entities durable in the journal and not yet delivered (they will be replayed). */
   public long journaled() {
-    return stats.journaled();
+    return stats.journaled() - stats.replayed();
   }
 
   /** Entities dropped. */

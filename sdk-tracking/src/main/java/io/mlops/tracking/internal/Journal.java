@@ -143,7 +143,37 @@ public final class Journal implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Marks a record delivered; a fully delivered segment that is no longer written is deleted. */
+  /**
+   * Up to {@code max} consecutive unacknowledged records of the oldest segment, in order. Acknowledging the last
+   * one acknowledges them all.
+   */
+  public synchronized List<Entry> peek(int max) throws IOException {
+    List<Entry> out = new ArrayList<>();
+    Optional<Entry> first = peek();
+    if (!first.isPresent()) {
+      return out;
+    }
+    out.add(first.get());
+    Segment s = first.get().segment;
+    long saved = s.acked;
+    try {
+      while (out.size() < max) {
+        s.acked = out.get(out.size() - 1).next;
+        Optional<Entry> e = read(s);
+        if (!e.isPresent()) {
+          break;
+        }
+        out.add(e.get());
+      }
+    } finally {
+      if (s.acked != Long.MAX_VALUE) {
+        s.acked = saved;
+      }
+    }
+    return out;
+  }
+
+  /** Marks a record (and every record before it in its segment) delivered. */
   public synchronized void ack(Entry entry) throws IOException {
     Segment s = entry.segment;
     s.acked = entry.next;

@@ -43,6 +43,8 @@ public final class LogPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogPipeline.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final int DRAIN_CHUNK = 4096;
+  private static final int REPLAY_RECORDS = 8192;
+  private static final int REPLAY_BATCH_ENTITIES = 10_000;
 
   /** Full-queue behaviour; mirrors the public enum so the internals do not depend on the API package. */
   public enum Overflow { SPILL, BLOCK, DROP }
@@ -53,6 +55,7 @@ public final class LogPipeline implements AutoCloseable {
     public int queueCapacity = 1 << 16;
     public Overflow overflow = Overflow.SPILL;
     public Duration blockTimeout = Duration.ofSeconds(5);
+    public Duration spillGrace = Duration.ofMillis(2);
     public Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 4);
     public Duration warningInterval = Duration.ofSeconds(30);
     public Sleeper sleeper = Sleeper.SYSTEM;
@@ -115,6 +118,7 @@ public final class LogPipeline implements AutoCloseable {
   private long nextProbeNanos;
   private int probeAttempt;
   private long acknowledged;
+  private boolean dedupeNextWindow;
 
   /**
    * Starts a pipeline and its worker. A journal left in the directory by a dead process is replayed first.
@@ -245,6 +249,17 @@ public final class LogPipeline implements AutoCloseable {
         drop(1, "the queue is full (DROP policy)");
         return;
       default:
+        // A burst can outrun the worker for a moment; give it a short grace before spilling to disk, so the
+        // journal takes real backlogs (a slow or stuck backend), not every burst.
+        long graceEnd = System.nanoTime() + settings.spillGrace.toNanos();
+        while (System.nanoTime() - graceEnd < 0) {
+          LockSupport.unpark(worker);
+          Thread.onSpinWait();
+          if (ring.offer(candidate, key, value, timestamp, step)) {
+            return;
+          }
+          LockSupport.parkNanos(20_000);
+        }
         try {
           journal.append(JournalRecord.batch(candidate.id, List.of(Metric.of(key, value, timestamp, step)),
               List.of(), List.of()));
@@ -456,28 +471,48 @@ public final class LogPipeline implements AutoCloseable {
       if (outage && System.nanoTime() - nextProbeNanos < 0) {
         return;
       }
-      for (int i = 0; i < 64; i++) {
-        Optional<Journal.Entry> entry = journal.peek();
-        if (!entry.isPresent()) {
+      for (int round = 0; round < 64; round++) {
+        List<Journal.Entry> entries = journal.peek(REPLAY_RECORDS);
+        if (entries.isEmpty()) {
           break;
         }
-        JournalRecord record = entry.get().record;
-        JournalRecord toSend = entry.get().mayHaveBeenDelivered() ? dedupe.filter(record) : record;
-        try {
-          send(toSend);
-          delivered.add(record.entities());
-          replayed.add(record.entities());
-        } catch (RuntimeException e) {
-          if (isTransient(e)) {
-            lastError.set(describe(e));
-            outage = true;
-            nextProbeNanos = System.nanoTime() + settings.backoff.delayNanos(probeAttempt++);
+        boolean mayBeThere = dedupeNextWindow;
+        for (Journal.Entry e : entries) {
+          mayBeThere |= e.mayHaveBeenDelivered();
+        }
+        // Within a window, each candidate's records keep their order; different candidates are independent, so
+        // spilled points of interleaved candidates still go out in few large batches.
+        Map<String, ReplayGroup> groups = new java.util.LinkedHashMap<>();
+        for (Journal.Entry e : entries) {
+          JournalRecord r = e.record;
+          ReplayGroup g = groups.get(r.candidateId);
+          if (r.type != JournalRecord.BATCH || g != null && !g.accepts(r)) {
+            if (g != null && !replaySend(g.toRecord(), mayBeThere)) {
+              return;
+            }
+            groups.remove(r.candidateId);
+            g = null;
+          }
+          if (r.type != JournalRecord.BATCH) {
+            if (!replaySend(r, false)) {
+              return;
+            }
+            continue;
+          }
+          if (g == null) {
+            g = new ReplayGroup(r.candidateId);
+            groups.put(r.candidateId, g);
+          }
+          g.add(r);
+        }
+        for (ReplayGroup g : groups.values()) {
+          if (!replaySend(g.toRecord(), mayBeThere)) {
             return;
           }
-          reject(record, e);
         }
-        journal.ack(entry.get());
-        acknowledged++;
+        journal.ack(entries.get(entries.size() - 1));
+        acknowledged += entries.size();
+        dedupeNextWindow = false;
       }
       if (outage) {
         LOG.info("The backend answers again; replaying the journal in {}", journal.directory());
@@ -487,6 +522,68 @@ public final class LogPipeline implements AutoCloseable {
     } catch (IOException e) {
       lastError.set(e.toString());
       warnings.warn("journal-read", "Cannot read the journal in {}: {}", journal.directory(), e.toString());
+    }
+  }
+
+  /**
+   * Sends one replayed record. On a transient failure the window is tried again later, with deduplication,
+   * since part of it may have been delivered; returns false then.
+   */
+  private boolean replaySend(JournalRecord record, boolean mayBeThere) {
+    JournalRecord toSend = mayBeThere ? dedupe.filter(record) : record;
+    try {
+      send(toSend);
+      delivered.add(record.entities());
+      replayed.add(record.entities());
+      return true;
+    } catch (RuntimeException e) {
+      if (isTransient(e)) {
+        lastError.set(describe(e));
+        outage = true;
+        dedupeNextWindow = true;
+        dedupe.clear(); // part of the window may have gone out: read the backend's histories afresh
+        nextProbeNanos = System.nanoTime() + settings.backoff.delayNanos(probeAttempt++);
+        return false;
+      }
+      reject(record, e);
+      return true;
+    }
+  }
+
+  /** Consecutive batch records of one candidate merged for replay. */
+  private static final class ReplayGroup {
+    final String candidateId;
+    final List<Metric> metrics = new ArrayList<>();
+    final List<Param> params = new ArrayList<>();
+    final List<Tag> tags = new ArrayList<>();
+    final java.util.Set<String> paramKeys = new java.util.HashSet<>();
+
+    ReplayGroup(String candidateId) {
+      this.candidateId = candidateId;
+    }
+
+    /** False when merging would exceed the batch size or repeat a param key (a backend refuses that). */
+    boolean accepts(JournalRecord r) {
+      if (metrics.size() + params.size() + tags.size() + r.entities() > REPLAY_BATCH_ENTITIES) {
+        return false;
+      }
+      for (Param p : r.params) {
+        if (paramKeys.contains(p.key())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void add(JournalRecord r) {
+      metrics.addAll(r.metrics);
+      params.addAll(r.params);
+      tags.addAll(r.tags);
+      r.params.forEach(p -> paramKeys.add(p.key()));
+    }
+
+    JournalRecord toRecord() {
+      return JournalRecord.batch(candidateId, metrics, params, tags);
     }
   }
 

@@ -40,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -88,6 +89,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   private final ConcurrentMap<String, String> experimentOfCandidate = new ConcurrentHashMap<>();
   private final Set<Path> checkedMetricFiles = ConcurrentHashMap.newKeySet();
   private final ReentrantLock[] candidateLocks = new ReentrantLock[64];
+  private final ConcurrentMap<Path, CachedMeta> metaCache = new ConcurrentHashMap<>();
 
   /** Opens (and creates, with the Default experiment, if needed) a store at {@code root}. */
   public LocalFileStore(Path root) {
@@ -762,11 +764,49 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     });
   }
 
-  private static Map<String, Object> readMeta(Path dir) {
-    return io(() -> MetaYaml.read(dir.resolve(META)));
+  /**
+   * Reads a meta.yaml through a cache keyed by the file's identity (inode), modification time and size: every
+   * write replaces the file atomically with a new one, so a changed file never matches a cached entry. This keeps
+   * the YAML parser off the logging path.
+   */
+  private Map<String, Object> readMeta(Path dir) {
+    Path file = dir.resolve(META);
+    return io(() -> {
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      CachedMeta cached = metaCache.get(file);
+      if (cached != null && cached.matches(attrs)) {
+        return cached.values;
+      }
+      Map<String, Object> values = java.util.Collections.unmodifiableMap(MetaYaml.read(file));
+      if (metaCache.size() > 20_000) {
+        metaCache.clear();
+      }
+      metaCache.put(file, new CachedMeta(attrs, values));
+      return values;
+    });
   }
 
-  private static void updateMeta(Path dir, java.util.function.Consumer<Map<String, Object>> change) {
+  /** A parsed meta.yaml and the identity of the file it came from. */
+  private static final class CachedMeta {
+    final Object fileKey;
+    final long modified;
+    final long size;
+    final Map<String, Object> values;
+
+    CachedMeta(BasicFileAttributes attrs, Map<String, Object> values) {
+      this.fileKey = attrs.fileKey();
+      this.modified = attrs.lastModifiedTime().toMillis();
+      this.size = attrs.size();
+      this.values = values;
+    }
+
+    boolean matches(BasicFileAttributes attrs) {
+      return fileKey != null && fileKey.equals(attrs.fileKey()) && modified == attrs.lastModifiedTime().toMillis()
+          && size == attrs.size();
+    }
+  }
+
+  private void updateMeta(Path dir, java.util.function.Consumer<Map<String, Object>> change) {
     Map<String, Object> meta = new TreeMap<>(readMeta(dir));
     change.accept(meta);
     ioRun(() -> AtomicFiles.replace(dir.resolve(META), MetaYaml.encode(meta), dir));
