@@ -23,15 +23,20 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>Identifiers: {@code metrics.}/{@code metric.}, {@code params.}/{@code param.}/{@code parameter.}/
  *       {@code parameters.}, {@code tags.}/{@code tag.}, {@code attributes.}/{@code attribute.}/{@code attr.}/
- *       {@code run.} (case-sensitive), or a bare attribute name. Keys may be quoted with {@code "..."} or
- *       {@code `...`} and contain dots unquoted ({@code tags.mlflow.runName}).
+ *       {@code run.} (case-sensitive), or a bare attribute name. Keys may be quoted with {@code "..."},
+ *       {@code `...`} or {@code '...'} and contain dots unquoted ({@code tags.mlflow.runName}).
  *   <li>Attributes: run_id, run_name ("run name", "Run name", "Run Name"), user_id, status, artifact_uri (strings);
  *       start_time (created, Created), end_time (integers, milliseconds).
  *   <li>Comparators: metrics and numeric attributes {@code = != < <= > >=}; params and tags
- *       {@code = != LIKE ILIKE}; string attributes also {@code IN} and {@code NOT IN}, with a list only for
- *       run_id. Clauses are joined with {@code AND} (any case); {@code OR} and parentheses are errors.
+ *       {@code = != LIKE ILIKE IS NULL IS NOT NULL}; string attributes {@code = != LIKE ILIKE}, and
+ *       {@code IN}/{@code NOT IN} with a list of quoted strings for run_id only. Clauses are joined with
+ *       {@code AND} (any case); {@code OR} and parentheses are errors.
+ *   <li>Values: strings in {@code 'single'} or {@code "double"} quotes, taken verbatim; numbers as integers,
+ *       decimals or with an exponent. Numeric attributes compare exactly with either (Python int/float).
  *   <li>A clause on a key the candidate lacks, or on an unset end_time or user_id, does not match, whatever the
- *       comparator ({@code !=} included). A NaN metric matches only {@code !=}.
+ *       comparator ({@code !=} included), except {@code IS NULL}. A NaN metric matches only {@code !=}.
+ *   <li>LIKE/ILIKE: {@code %} and {@code _} are the only special characters, and, as with Python's regex in
+ *       MLflow, neither matches a line break (see {@code LikePattern}).
  * </ul>
  *
  * <p>Instances are immutable and thread-safe; parse once, then call {@link #matches} per candidate.
@@ -48,7 +53,8 @@ public final class CandidateFilter {
   }
 
   /**
-   * Parses an MLflow run filter. Null or blank matches every candidate (MLflow: {@code if not filter_string}).
+   * Parses an MLflow run filter. Null, empty or whitespace-only matches every candidate (MLflow's
+   * {@code if not filter_string}; MLflow itself rejects a whitespace-only filter).
    *
    * @throws FilterSyntaxException pointing at the offending token: bad syntax, an unknown identifier type or
    *     attribute, a comparator the field's type does not take, or a value of the wrong kind
@@ -119,13 +125,11 @@ public final class CandidateFilter {
       // _valid_entity_type trims backticks only; a double-quoted type stays quoted and is invalid.
       entity = type.quote == '"' ? null : RunFields.entity(type.content);
       if (entity == null) {
-        throw sc.error(type.start, "unknown identifier type '" + type.content + "': " + RunFields.ENTITY_HINT);
+        String shown = type.quote == '"' ? "\"" + type.content + "\"" : type.content;
+        throw sc.error(type.start, "unknown identifier type '" + shown + "': " + RunFields.ENTITY_HINT);
       }
       key = joinKey(sc, segs);
       keyPos = segs.get(1).start;
-    }
-    if (key.isEmpty()) {
-      throw sc.error(keyPos, "empty key in '" + id.source + "'");
     }
     if (entity == Entity.DATASET) {
       throw sc.error(id.start, "dataset filters are not supported: candidates here carry no dataset inputs");
@@ -159,6 +163,15 @@ public final class CandidateFilter {
     }
     checkComparator(sc, kind, key, op);
 
+    if (op.op.isNullCheck()) {
+      // SearchUtils._does_run_match_clause: IS NULL is `lhs is None`, IS NOT NULL `lhs is not None`.
+      String k = key;
+      Function<Candidate, String> read = kind == Kind.PARAM
+          ? c -> c.data().params().get(k)
+          : c -> c.data().tags().get(k);
+      boolean wantNull = op.op == Op.IS_NULL;
+      return c -> (read.apply(c) == null) == wantNull;
+    }
     sc.skipWhitespace();
     Value value = sc.readValue(id.source + " " + op.op.text);
     return compile(sc, kind, key, op.op, value);
@@ -196,8 +209,8 @@ public final class CandidateFilter {
         break;
       case PARAM:
       case TAG:
-        ok = op.op.isStringMatch();
-        allowed = "= != LIKE ILIKE";
+        ok = op.op.isStringMatch() || op.op.isNullCheck();
+        allowed = "= != LIKE ILIKE IS NULL IS NOT NULL";
         subject = kind.noun + " take ";
         break;
       case NUMERIC_ATTRIBUTE:
@@ -211,6 +224,10 @@ public final class CandidateFilter {
         subject = "attribute " + key + " takes ";
     }
     if (!ok) {
+      if (op.op.isNullCheck()) {
+        // _get_comparison: "IS NULL / IS NOT NULL is only supported for tags and params".
+        throw sc.error(op.start, op.op.text + " works only on params and tags; " + subject.trim() + " " + allowed);
+      }
       throw sc.error(op.start, subject + allowed + ", not " + op.op.text);
     }
   }
@@ -244,31 +261,22 @@ public final class CandidateFilter {
           throw sc.error(value.start, "attribute " + key + " compares with a number (milliseconds since the epoch), "
               + "not " + describe(value));
         }
-        if (!value.integer) {
-          // MLflow converts with int(value), which raises for '1.5' or '1e3'.
-          throw sc.error(value.start, "attribute " + key + " takes an integer (milliseconds since the epoch), not "
-              + value.text);
-        }
-        Values.IntLiteral rhs = new Values.IntLiteral(value.text);
+        // _get_value: int(value) for an integer token, float(value) otherwise; Python compares either exactly.
+        Values.NumberLiteral rhs = Values.numberLiteral(value.text, value.integer);
         NumericAttribute read = RunFields.numericAttribute(key);
         return c -> read.present(c) && op.test(rhs.compareFrom(read.get(c)));
       }
       default: {
         Function<Candidate, String> read = RunFields.stringAttribute(key);
         if (value.kind == ValueKind.LIST && !key.equals("run_id")) {
+          // validate_list_supported: LIST_SUPPORTED_KEYS = {"run_id"}
           throw sc.error(value.start, "only run_id supports IN and NOT IN lists, not " + key);
         }
         if (op.isList()) {
           if (value.kind != ValueKind.LIST) {
             throw sc.error(value.start, op.text + " takes a parenthesised list of quoted strings, e.g. ('a', 'b')");
           }
-          // _parse_run_ids keeps only the ids for which str.islower() holds (run ids are lower-case hex).
-          Set<String> ids = new HashSet<>();
-          for (String item : value.items) {
-            if (Values.pythonIsLower(item)) {
-              ids.add(item);
-            }
-          }
+          Set<String> ids = new HashSet<>(value.items);
           boolean negate = op == Op.NOT_IN;
           return c -> {
             String lhs = read.apply(c);

@@ -83,9 +83,11 @@ public final class CandidateOrdering implements Comparator<Candidate> {
   private static SortKey key(OrderSpec spec) {
     Entity entity = Entity.ATTRIBUTE;
     if (spec.entity != null) {
-      entity = RunFields.entity(spec.entity);
+      // _valid_entity_type trims backticks only: a double-quoted type keeps its quote and is invalid.
+      entity = spec.entityQuote == '"' ? null : RunFields.entity(spec.entity);
       if (entity == null) {
-        throw spec.error(spec.entityPos, "unknown identifier type '" + spec.entity + "': " + RunFields.ENTITY_HINT);
+        String shown = spec.entityQuote == '"' ? "\"" + spec.entity + "\"" : spec.entity;
+        throw spec.error(spec.entityPos, "unknown identifier type '" + shown + "': " + RunFields.ENTITY_HINT);
       }
     }
     String key = spec.key;

@@ -75,12 +75,14 @@ public final class ExperimentOrdering implements Comparator<Experiment> {
   /** SearchExperimentsUtils.parse_order_by_for_search_experiments plus the attribute-only check. */
   private static Key key(OrderSpec spec) {
     if (spec.entity != null) {
-      if (spec.entity.equals("tag") || spec.entity.equals("tags")) {
+      // SearchExperimentsUtils._get_identifier checks the type as written, before any unquoting.
+      String type = spec.entityQuote == '\0' ? spec.entity : spec.entityQuote + spec.entity + spec.entityQuote;
+      if (type.equals("tag") || type.equals("tags")) {
         throw spec.error(spec.entityPos, "experiments can be ordered only by attributes "
             + "(name, experiment_id, creation_time, last_update_time), not by tags");
       }
-      if (!spec.entity.equals("attribute")) {
-        throw spec.error(spec.entityPos, "unknown identifier type '" + spec.entity
+      if (!type.equals("attribute")) {
+        throw spec.error(spec.entityPos, "unknown identifier type '" + type
             + "' for experiments: use a bare attribute or attribute.<name>");
       }
     }

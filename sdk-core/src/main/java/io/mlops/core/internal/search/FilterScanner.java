@@ -30,7 +30,9 @@ final class FilterScanner {
 
   /**
    * Parses {@code clause (AND clause)*}. MLflow's {@code _process_statement} accepts only comparisons, whitespace
-   * and the {@code AND} keyword at the top level, so {@code OR}, parentheses and {@code ;} are errors.
+   * and the {@code AND} keyword at the top level, so {@code OR}, parentheses and {@code ;} are errors. Because
+   * it only filters out AND tokens, MLflow also lets typos through (a dangling or doubled AND, two clauses with
+   * no AND between them); those are always mistakes, so we reject them with a position instead.
    */
   static <T> List<T> parseConjunction(String text, ClauseParser<T> parser) {
     FilterScanner sc = new FilterScanner(text);
@@ -102,17 +104,13 @@ final class FilterScanner {
     }
   }
 
-  /** A short excerpt starting at {@code at}, for messages. */
+  /** A short excerpt starting at {@code at}, up to the next whitespace, for messages. */
   String snippet(int at) {
     int end = at;
-    if (end < text.length() && isWordChar(text.codePointAt(end))) {
-      end = wordEnd(at);
-    } else {
-      while (end < text.length() && end - at < 12 && !Character.isWhitespace(text.charAt(end))) {
-        end++;
-      }
+    while (end < text.length() && end - at < 20 && !Character.isWhitespace(text.charAt(end))) {
+      end++;
     }
-    return text.substring(at, Math.max(end, Math.min(at + 1, text.length())));
+    return text.substring(at, end);
   }
 
   /**
@@ -150,7 +148,7 @@ final class FilterScanner {
 
   /**
    * Reads a quoted token starting at the cursor (which is on the opening quote) and returns its content
-   * <em>verbatim</em>. Mirrors sqlparse's {@code '(''|\\\\|\\'|[^'])*'} (and the same for {@code "}): a doubled
+   * <em>verbatim</em>. Mirrors sqlparse 0.6's {@code '(''|\\'|[^'])*'} (and the same for {@code "}): a doubled
    * quote or a backslash-escaped quote does not end the token, and when the greedy scan runs off the end the
    * regex backtracks to the last quote that could have closed it. MLflow's {@code _strip_quotes} then only
    * trims the two ends, so escapes are <em>not</em> undone: {@code 'it''s'} is the 5-character {@code it''s}.
@@ -173,11 +171,8 @@ final class FilterScanner {
         pos = i + 1;
         return text.substring(open + 1, i);
       }
-      if (backslashEscapes && c == '\\' && i + 1 < text.length()
-          && (text.charAt(i + 1) == q || text.charAt(i + 1) == '\\')) {
-        if (text.charAt(i + 1) == q) {
-          lastCandidate = i + 1;
-        }
+      if (backslashEscapes && c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == q) {
+        lastCandidate = i + 1;
         i += 2;
         continue;
       }
@@ -231,7 +226,7 @@ final class FilterScanner {
     int start = pos;
     List<Segment> segments = new ArrayList<>();
     while (true) {
-      Segment s = readSegment();
+      Segment s = readSegment(!segments.isEmpty());
       if (s == null) {
         if (segments.isEmpty()) {
           return null;
@@ -247,10 +242,14 @@ final class FilterScanner {
     }
   }
 
-  private Segment readSegment() {
+  /**
+   * One segment; {@code afterDot} allows a {@code 'single-quoted'} key, which sqlparse groups into the
+   * identifier only after a dot ({@code params.'my key'}).
+   */
+  private Segment readSegment(boolean afterDot) {
     int start = pos;
     char c = peek();
-    if (c == '"') {
+    if (c == '"' || (c == '\'' && afterDot)) {
       return new Segment(readQuoted(true), c, start);
     }
     if (c == '`') {
@@ -277,13 +276,14 @@ final class FilterScanner {
 
   /**
    * Reads a comparator at the cursor: a run of sqlparse's comparison characters {@code [<>=~!]+}, or one of the
-   * keywords LIKE, ILIKE, IN, NOT IN (case-insensitive, as sqlparse matches keywords). Returns null if the
-   * cursor is on neither; throws for a comparison run or keyword MLflow would reject later.
+   * keywords LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL (case-insensitive, as sqlparse matches keywords;
+   * MLflow's {@code _join_in_comparison_tokens} builds the last four). Returns null if the cursor is on none of
+   * them; throws for a comparison run or keyword MLflow would reject later.
    */
   OpToken readComparator() {
     int start = pos;
     char c = peek();
-    if ("<>=~!".indexOf(c) >= 0 && c != '\0') {
+    if (c != '\0' && "<>=~!".indexOf(c) >= 0) {
       int end = pos;
       while (end < text.length() && "<>=~!".indexOf(text.charAt(end)) >= 0) {
         end++;
@@ -308,6 +308,9 @@ final class FilterScanner {
       case "IN":
         pos += word.length();
         return new OpToken(Op.IN, start);
+      case "RLIKE":
+      case "REGEXP":
+        throw error(start, word + " is not supported in run and experiment searches; use LIKE or ILIKE");
       case "NOT": {
         pos += word.length();
         skipWhitespace();
@@ -322,9 +325,32 @@ final class FilterScanner {
         }
         throw error(nextAt, "expected IN after NOT");
       }
-      case "IS":
-        throw error(start, "IS NULL / IS NOT NULL are not supported by MLflow's search; "
-            + "a clause on a key the candidate lacks simply does not match");
+      case "IS": {
+        pos += word.length();
+        skipWhitespace();
+        int nextAt = pos;
+        String next = peekWord().toUpperCase(Locale.ROOT);
+        if (next.equals("NULL")) {
+          pos += next.length();
+          return new OpToken(Op.IS_NULL, start);
+        }
+        if (next.equals("NOT")) {
+          pos += next.length();
+          int notEnd = pos;
+          skipWhitespace();
+          String last = peekWord().toUpperCase(Locale.ROOT);
+          if (last.equals("NULL")) {
+            // sqlparse lexes NOT\s+NULL as one keyword and _join_in_comparison_tokens compares its text
+            // with "NOT NULL", so any other spacing makes MLflow reject the clause.
+            if (pos != notEnd + 1 || text.charAt(notEnd) != ' ') {
+              throw error(notEnd, "write IS NOT NULL with a single space between NOT and NULL");
+            }
+            pos += last.length();
+            return new OpToken(Op.IS_NOT_NULL, start);
+          }
+        }
+        throw error(nextAt, "expected NULL or NOT NULL after IS");
+      }
       default:
         return null;
     }
@@ -445,9 +471,11 @@ final class FilterScanner {
   }
 
   /**
-   * Reads {@code ('a', "b", ...)}. MLflow evaluates the list with {@code ast.literal_eval} and requires a
-   * non-empty tuple of strings ({@code _parse_list_from_sql_token}, {@code _check_valid_identifier_list}); a
-   * trailing comma is legal Python. Item contents are taken verbatim.
+   * Reads {@code ('a', "b", ...)}. MLflow evaluates the parenthesis with {@code ast.literal_eval} and requires a
+   * non-empty tuple of strings ({@code _parse_list_from_sql_token}, {@code _check_valid_identifier_list}), so
+   * the items follow Python's rules, not the filter's: backslash escapes are decoded, adjacent literals are
+   * concatenated ({@code ('a' 'b')} is {@code ('ab',)}, and so {@code 'it''s'} is {@code its}), and a trailing
+   * comma is legal.
    */
   private Value readList() {
     int start = pos;
@@ -470,8 +498,12 @@ final class FilterScanner {
         }
         throw error(pos, "expected a quoted string in the list, found '" + snippet(pos) + "'");
       }
-      items.add(readQuoted(true));
-      skipWhitespace();
+      StringBuilder item = new StringBuilder();
+      while (peek() == '\'' || peek() == '"') {
+        readPythonString(item);
+        skipWhitespace();
+      }
+      items.add(item.toString());
       c = peek();
       if (c == ',') {
         pos++;
@@ -487,5 +519,111 @@ final class FilterScanner {
       throw error(pos, "expected ',' or ')' in the list, found '" + snippet(pos) + "'");
     }
     return new Value(ValueKind.LIST, text.substring(start, pos), Collections.unmodifiableList(items), false, start);
+  }
+
+  /** Appends the value of one Python string literal ({@code '...'} or {@code "..."}) at the cursor. */
+  private void readPythonString(StringBuilder out) {
+    int open = pos;
+    char q = text.charAt(pos++);
+    while (true) {
+      if (atEnd() || text.charAt(pos) == '\n') {
+        throw error(open, "unterminated string in the list: no closing " + q);
+      }
+      char c = text.charAt(pos++);
+      if (c == q) {
+        return;
+      }
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      if (atEnd()) {
+        throw error(open, "unterminated string in the list: no closing " + q);
+      }
+      char e = text.charAt(pos++);
+      switch (e) {
+        case '\n':
+          break; // line continuation
+        case '\\':
+        case '\'':
+        case '"':
+          out.append(e);
+          break;
+        case 'n':
+          out.append('\n');
+          break;
+        case 't':
+          out.append('\t');
+          break;
+        case 'r':
+          out.append('\r');
+          break;
+        case 'a':
+          out.append('\u0007');
+          break;
+        case 'b':
+          out.append('\b');
+          break;
+        case 'f':
+          out.append('\f');
+          break;
+        case 'v':
+          out.append('\u000b');
+          break;
+        case 'x':
+          out.appendCodePoint(hexEscape(2, pos - 2));
+          break;
+        case 'u':
+          out.appendCodePoint(hexEscape(4, pos - 2));
+          break;
+        case 'U':
+          out.appendCodePoint(hexEscape(8, pos - 2));
+          break;
+        case 'N': {
+          int close = text.indexOf('}', pos);
+          if (peek() != '{' || close < 0) {
+            throw error(pos - 2, "malformed \\N{...} escape");
+          }
+          try {
+            out.appendCodePoint(Character.codePointOf(text.substring(pos + 1, close)));
+          } catch (IllegalArgumentException ex) {
+            throw error(pos - 2, "unknown Unicode character name in \\N{...}");
+          }
+          pos = close + 1;
+          break;
+        }
+        default:
+          if (e >= '0' && e <= '7') {
+            int v = e - '0';
+            for (int n = 0; n < 2 && pos < text.length() && isOctal(text.charAt(pos)); n++) {
+              v = v * 8 + (text.charAt(pos++) - '0');
+            }
+            out.append((char) v);
+          } else {
+            out.append('\\').append(e); // Python keeps unknown escapes as written
+          }
+      }
+    }
+  }
+
+  private static boolean isOctal(char c) {
+    return c >= '0' && c <= '7';
+  }
+
+  private int hexEscape(int digits, int at) {
+    if (pos + digits > text.length()) {
+      throw error(at, "truncated \\x/\\u/\\U escape");
+    }
+    int v;
+    try {
+      v = Integer.parseUnsignedInt(text.substring(pos, pos + digits), 16);
+    } catch (NumberFormatException ex) {
+      throw error(at, "malformed \\x/\\u/\\U escape");
+    }
+    if (v > Character.MAX_CODE_POINT) {
+      throw error(at, "escape beyond U+10FFFF");
+    }
+    pos += digits;
+    return v;
   }
 }

@@ -1,15 +1,26 @@
 package io.mlops.core.internal.search;
 
+import java.util.Arrays;
+
 /**
- * A compiled SQL {@code LIKE} / {@code ILIKE} pattern: {@code %} matches any run of characters (also none),
- * {@code _} exactly one, everything else itself.
+ * A compiled SQL {@code LIKE} / {@code ILIKE} pattern with the exact semantics of MLflow's file store
+ * ({@code _convert_like_pattern_to_regex}, {@code _like}, {@code _ilike} in {@code search_utils.py}):
  *
- * <p>MLflow's file store turns the pattern into a regex ({@code _convert_like_pattern_to_regex}: anchor, then
- * {@code _} to {@code .} and {@code %} to {@code .*}) without escaping the other characters, so there {@code .},
- * {@code +}, {@code (} ... act as regex syntax (or raise). We match every other character literally instead,
- * which is what the same filter means on MLflow's SQL stores and what users write patterns for. There is no
- * escape character (SQLite's default, MLflow's default SQL backend), and {@code %}/{@code _} also match line
- * breaks. Matching is a linear scan with backtracking to the last {@code %}: no regex per evaluation.
+ * <pre>
+ *   regex = re.escape(pattern).replace("%", ".*").replace("_", ".")
+ *   if not pattern.startswith("%"): regex = "^" + regex
+ *   if not pattern.endswith("%"):   regex = regex + "$"
+ *   re.compile(regex, flags).match(value)
+ * </pre>
+ *
+ * <p>So every character other than {@code %} and {@code _} is literal (regex metacharacters included), there
+ * is no escape character, and, because Python's {@code .} does not match a newline and {@code re.match} only
+ * anchors the start: {@code %} and {@code _} never match {@code '\n'}; a pattern ending in {@code %} matches any
+ * value that <em>starts</em> with a match (the rest may span lines); and a pattern not ending in {@code %} also
+ * matches when the value has one extra trailing {@code '\n'} ({@code $} matches before a final newline).
+ *
+ * <p>Matching simulates the pattern as an NFA over code points: linear in the value's length times the
+ * pattern's, no backtracking and no regex.
  */
 final class LikePattern {
   private static final int ANY_RUN = -1; // %
@@ -17,11 +28,13 @@ final class LikePattern {
 
   private final int[] pattern;
   private final boolean ignoreCase;
+  private final boolean prefixMatch;
   private final String source;
 
-  private LikePattern(int[] pattern, boolean ignoreCase, String source) {
+  private LikePattern(int[] pattern, boolean ignoreCase, boolean prefixMatch, String source) {
     this.pattern = pattern;
     this.ignoreCase = ignoreCase;
+    this.prefixMatch = prefixMatch;
     this.source = source;
   }
 
@@ -34,7 +47,7 @@ final class LikePattern {
       i += Character.charCount(cp);
       if (cp == '%') {
         if (n > 0 && cps[n - 1] == ANY_RUN) {
-          continue; // %% is %
+          continue; // .*.* is .*
         }
         cps[n++] = ANY_RUN;
       } else if (cp == '_') {
@@ -45,42 +58,64 @@ final class LikePattern {
     }
     int[] compact = new int[n];
     System.arraycopy(cps, 0, compact, 0, n);
-    return new LikePattern(compact, ignoreCase, pattern);
+    return new LikePattern(compact, ignoreCase, pattern.endsWith("%"), pattern);
   }
 
-  /** True if the whole of {@code s} matches. {@code _} matches one code point, as one Python str character. */
+  /** True if {@code s} matches, as {@code re.match} of MLflow's regex would. */
   boolean matches(String s) {
-    int si = 0;
-    int pi = 0;
-    int starPi = -1;
-    int starSi = -1;
-    int n = s.length();
     int m = pattern.length;
-    while (si < n) {
-      if (pi < m && pattern[pi] == ANY_RUN) {
-        starPi = pi++;
-        starSi = si;
-        continue;
+    boolean[] cur = new boolean[m + 1];
+    boolean[] next = new boolean[m + 1];
+    cur[0] = true;
+    close(cur);
+    boolean acceptedBeforeFinalNewline = false;
+    int i = 0;
+    while (true) {
+      if (prefixMatch && cur[m]) {
+        return true; // re.match needs no "$": a matching prefix is enough
       }
-      int cp = s.codePointAt(si);
-      if (pi < m && (pattern[pi] == ANY_ONE || same(pattern[pi], cp))) {
-        pi++;
-        si += Character.charCount(cp);
-        continue;
+      if (i >= s.length()) {
+        return cur[m] || acceptedBeforeFinalNewline;
       }
-      if (starPi >= 0) {
-        // Let the last % swallow one more character and retry from just after it.
-        pi = starPi + 1;
-        starSi += Character.charCount(s.codePointAt(starSi));
-        si = starSi;
-        continue;
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      if (cp == '\n' && i == s.length() && cur[m]) {
+        acceptedBeforeFinalNewline = true; // "$" matches just before a final newline
       }
-      return false;
+      boolean any = false;
+      Arrays.fill(next, false);
+      for (int p = 0; p < m; p++) {
+        if (!cur[p]) {
+          continue;
+        }
+        int t = pattern[p];
+        if (t == ANY_RUN) {
+          if (cp != '\n') {
+            next[p] = true;
+            any = true;
+          }
+        } else if (t == ANY_ONE ? cp != '\n' : same(t, cp)) {
+          next[p + 1] = true;
+          any = true;
+        }
+      }
+      if (!any) {
+        return acceptedBeforeFinalNewline;
+      }
+      close(next);
+      boolean[] swap = cur;
+      cur = next;
+      next = swap;
     }
-    while (pi < m && pattern[pi] == ANY_RUN) {
-      pi++;
+  }
+
+  /** Epsilon closure: a {@code %} may match nothing. */
+  private void close(boolean[] states) {
+    for (int p = 0; p < pattern.length; p++) {
+      if (states[p] && pattern[p] == ANY_RUN) {
+        states[p + 1] = true;
+      }
     }
-    return pi == m;
   }
 
   private boolean same(int p, int c) {

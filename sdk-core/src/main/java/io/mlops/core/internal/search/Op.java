@@ -11,7 +11,9 @@ enum Op {
   LIKE("LIKE"),
   ILIKE("ILIKE"),
   IN("IN"),
-  NOT_IN("NOT IN");
+  NOT_IN("NOT IN"),
+  IS_NULL("IS NULL"),
+  IS_NOT_NULL("IS NOT NULL");
 
   final String text;
 
@@ -45,6 +47,10 @@ enum Op {
 
   boolean isStringMatch() {
     return this == EQ || this == NE || this == LIKE || this == ILIKE;
+  }
+
+  boolean isNullCheck() {
+    return this == IS_NULL || this == IS_NOT_NULL;
   }
 
   boolean isList() {

@@ -56,9 +56,21 @@ public final class PageTokens {
     if (token == null || token.isEmpty()) {
       return 0;
     }
+    // Python's base64.b64decode (non-validating) drops characters outside the alphabet but insists on padding.
+    StringBuilder alphabet = new StringBuilder(token.length());
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'
+          || c == '=') {
+        alphabet.append(c);
+      }
+    }
     byte[] bytes;
     try {
-      bytes = Base64.getDecoder().decode(token.trim());
+      if (alphabet.length() % 4 != 0) {
+        throw new IllegalArgumentException("incorrect padding");
+      }
+      bytes = Base64.getDecoder().decode(alphabet.toString());
     } catch (IllegalArgumentException e) {
       throw invalid("Invalid page token, could not base64-decode");
     }

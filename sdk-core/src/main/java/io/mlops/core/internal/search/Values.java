@@ -35,30 +35,25 @@ final class Values {
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
+  /** A numeric literal compared with a long attribute as Python compares numbers: exactly. */
+  interface NumberLiteral {
+    /** Sign of {@code lhs - literal}. */
+    int compareFrom(long lhs);
+  }
+
   /**
-   * Python's {@code str.islower()}: at least one cased character and no upper- or title-case one. MLflow's
-   * {@code _parse_run_ids} keeps only such ids of an IN list.
+   * The literal as MLflow reads it for a numeric attribute ({@code SearchUtils._get_value}): an integer token
+   * becomes {@code int(value)}, any other number {@code float(value)}.
    */
-  static boolean pythonIsLower(String s) {
-    boolean cased = false;
-    for (int i = 0; i < s.length(); ) {
-      int cp = s.codePointAt(i);
-      i += Character.charCount(cp);
-      if (Character.isUpperCase(cp) || Character.isTitleCase(cp)) {
-        return false;
-      }
-      if (Character.isLowerCase(cp)) {
-        cased = true;
-      }
-    }
-    return cased;
+  static NumberLiteral numberLiteral(String text, boolean integer) {
+    return integer ? new IntLiteral(text) : new DoubleLiteral(Double.parseDouble(text));
   }
 
   /**
    * A literal integer, possibly beyond {@code long}: Python's {@code int(value)} has no bound, so a literal
    * past the range of every timestamp still compares (it is simply larger or smaller than all of them).
    */
-  static final class IntLiteral {
+  static final class IntLiteral implements NumberLiteral {
     private final long value;
     private final int overflow; // +1 above Long.MAX_VALUE, -1 below Long.MIN_VALUE, else 0
 
@@ -76,8 +71,8 @@ final class Values {
       }
     }
 
-    /** Sign of {@code lhs - this}. */
-    int compareFrom(long lhs) {
+    @Override
+    public int compareFrom(long lhs) {
       if (overflow != 0) {
         return -overflow;
       }
@@ -85,11 +80,8 @@ final class Values {
     }
   }
 
-  /**
-   * A double compared with long attributes exactly, as Python compares an {@code int} with a {@code float}
-   * (MLflow's {@code SearchExperimentsUtils} converts the value with {@code float(value)}).
-   */
-  static final class DoubleLiteral {
+  /** A double compared with long attributes exactly, as Python compares an {@code int} with a {@code float}. */
+  static final class DoubleLiteral implements NumberLiteral {
     private final double value;
 
     DoubleLiteral(double value) {
@@ -97,8 +89,9 @@ final class Values {
       this.value = value;
     }
 
-    /** Sign of {@code lhs - this}, computed without rounding {@code lhs} to a double. */
-    int compareFrom(long lhs) {
+    /** Computed without rounding {@code lhs} to a double. */
+    @Override
+    public int compareFrom(long lhs) {
       if (value >= 0x1p63) {
         return -1;
       }
