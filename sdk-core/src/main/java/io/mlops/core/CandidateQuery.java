@@ -17,7 +17,7 @@ import org.immutables.value.Value;
  */
 @Value.Immutable
 public interface CandidateQuery {
-  /** The default and largest page size accepted by every backend. */
+  /** The default page size; every backend accepts it (MLflow servers must support at least 1000). */
   int DEFAULT_MAX_RESULTS = 1000;
 
   /** The experiments to search; at least one. */

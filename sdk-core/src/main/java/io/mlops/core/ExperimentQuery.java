@@ -13,7 +13,7 @@ public interface ExperimentQuery {
   /** Filter, e.g. {@code name LIKE 'churn%'}. */
   Optional<String> filter();
 
-  /** Order clauses, e.g. {@code name ASC}; default is last update time descending, then id. */
+  /** Order clauses, e.g. {@code name ASC}; default is creation time descending, then id ascending (MLflow's). */
   List<String> orderBy();
 
   /** Which lifecycle stages to include. */

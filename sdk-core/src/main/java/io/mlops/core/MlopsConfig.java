@@ -14,7 +14,7 @@ import java.util.Properties;
  *
  * <pre>{@code
  * MlopsConfig config = MlopsConfig.builder()
- *     .trackingUri("http://127.0.0.1:5000")
+ *     .trackingUri("/data/mlruns")
  *     .experimentName("churn")
  *     .build();
  * }</pre>

@@ -80,11 +80,6 @@ public final class TrackingClient implements AutoCloseable {
     return capabilities;
   }
 
-  /** The validator for this backend's limits (shared with the Tracker). */
-  public EntityValidator validator() {
-    return validator;
-  }
-
   // ---------------------------------------------------------------- experiments
 
   /**
@@ -293,7 +288,22 @@ public final class TrackingClient implements AutoCloseable {
     List<Metric> okMetrics = keepValid(metrics, m -> validator.metric(m), refused);
     List<Param> okParams = keepValid(params, p -> validator.param(p.key(), p.value()), refused);
     List<Tag> okTags = keepValid(tags, t -> validator.tag(t.key(), t.value()), refused);
-    splitter.split(okMetrics, okParams, okTags, b -> store.logBatch(candidateId, b.metrics, b.params, b.tags));
+    // A backend refusal of one sub-batch (a param logged before with another value) must not cost the others;
+    // transport and server failures propagate at once, so the caller can retry the whole call.
+    List<InvalidParameterException> backendRefusals = new ArrayList<>();
+    splitter.split(okMetrics, okParams, okTags, b -> {
+      try {
+        store.logBatch(candidateId, b.metrics, b.params, b.tags);
+      } catch (InvalidParameterException e) {
+        backendRefusals.add(e);
+      }
+    });
+    if (!backendRefusals.isEmpty()) {
+      InvalidParameterException first = backendRefusals.get(0);
+      backendRefusals.subList(1, backendRefusals.size()).forEach(first::addSuppressed);
+      refused.forEach(first::addSuppressed);
+      throw first;
+    }
     if (!refused.isEmpty()) {
       ValidationException first = refused.get(0);
       String all = refused.stream().map(Throwable::getMessage).collect(Collectors.joining("; "));

@@ -74,7 +74,7 @@ public final class ActiveCandidate implements AutoCloseable {
 
   ActiveCandidate(Tracker tracker, CandidateInfo info, boolean owned, Runnable onEnd) {
     this.client = tracker.client();
-    this.validator = client.validator();
+    this.validator = tracker.validator();
     this.pipeline = tracker.pipeline();
     this.handle = new CandidateHandle(info.id());
     this.info = info;

@@ -8,6 +8,7 @@ import io.mlops.core.NewCandidate;
 import io.mlops.core.TrackingClient;
 import io.mlops.core.MlopsSetting;
 import io.mlops.core.TransportException;
+import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.internal.local.LocalBackendProvider;
 import io.mlops.tracking.internal.Backoff;
 import io.mlops.tracking.internal.Journal;
@@ -68,6 +69,7 @@ public final class Tracker implements AutoCloseable {
   private final LogPipeline pipeline;
   private final Thread shutdownHook;
   private final Set<String> validMetricKeys = ConcurrentHashMap.newKeySet();
+  private final EntityValidator validator;
   private final Set<ActiveCandidate> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Experiment defaultExperiment;
@@ -86,6 +88,7 @@ public final class Tracker implements AutoCloseable {
     this.systemTags = b.systemTags ? RunContext.systemTags(b.workingDirectory) : Map.of();
     this.clock = b.clock;
     this.closeTimeout = b.closeTimeout;
+    this.validator = new EntityValidator(client.capabilities());
     Path journalDir = b.journalDirectory != null ? b.journalDirectory : defaultJournalDirectory(client.config());
     Journal journal;
     try {
@@ -312,6 +315,10 @@ public final class Tracker implements AutoCloseable {
     return validMetricKeys;
   }
 
+  EntityValidator validator() {
+    return validator;
+  }
+
   private ActiveCandidate start(Experiment experiment, String name) {
     ensureOpen();
     Objects.requireNonNull(name, "name");
@@ -433,19 +440,22 @@ public final class Tracker implements AutoCloseable {
       return this;
     }
 
-    /** Uses this configuration instead of the environment's. */
+    /** Uses this configuration instead of the environment's; replaces a {@link #trackingUri(String)} set before. */
     public Builder config(MlopsConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** Shortcut for a configuration with this tracking URI (other settings from the environment). */
+    /**
+     * Shortcut for a configuration with this tracking URI (other settings from the environment); replaces a
+     * {@link #config(MlopsConfig)} set before.
+     */
     public Builder trackingUri(String trackingUri) {
       this.config = MlopsConfig.builder().trackingUri(trackingUri).build();
       return this;
     }
 
-    /** Uses an existing client; the tracker will not close it. */
+    /** Uses an existing client (and its configuration, which wins over {@link #config}); the tracker will not close it. */
     public Builder client(TrackingClient client) {
       this.client = Objects.requireNonNull(client, "client");
       return this;

@@ -32,7 +32,7 @@ public final class BackendResolver {
     }
     if (best == null) {
       throw new ConfigurationException("No backend understands the tracking URI '" + uri + "' (installed: "
-          + names + "). Use a path or file: URI for the local store, or http(s):// for an MLflow server.");
+          + names + "). Use a path or a file: URI for the local store.");
     }
     return best.open(config);
   }

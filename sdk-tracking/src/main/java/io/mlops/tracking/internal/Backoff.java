@@ -3,7 +3,10 @@ package io.mlops.tracking.internal;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Jittered exponential backoff ("full jitter"): attempt n waits a random time in [0, min(max, initial·2^n)]. */
+/**
+ * Jittered exponential backoff ("equal jitter"): attempt n waits a random time in [cap/2, cap] with
+ * cap = min(max, initial·2^n), so retries spread out but never come back to back.
+ */
 public final class Backoff {
   private final long initialNanos;
   private final long maxNanos;
@@ -31,7 +34,6 @@ public final class Backoff {
     if (cap <= 0 || cap > maxNanos) {
       cap = maxNanos;
     }
-    // at least half of the cap, so that retries spread out but never hammer the server back to back
     return cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
   }
 

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout of the directory: {@code <writer>.lock} (held with an OS file lock while the writing process lives),
  * {@code <writer>-<n>.seg} and {@code <writer>-<n>.ack}. A journal opened on a directory adopts the segments of
- * writers whose lock is free (a crashed or killed process) and replays them first. Record format:
+ * writers whose lock is free (a crashed or killed process) and replays them first. Nothing is created on disk
+ * until a record is appended, and an empty directory is removed on close. Record format:
  * {@code int length, int crc32(payload), payload}; a torn or corrupt record ends a segment.
  */
 public final class Journal implements AutoCloseable {
@@ -39,8 +40,7 @@ public final class Journal implements AutoCloseable {
   private final Path dir;
   private final String writerId;
   private final long maxSegmentBytes;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private FileLock lock;
   private final Deque<Segment> pending = new ArrayDeque<>();
   private final List<FileLock> adoptedLocks = new ArrayList<>();
   private final List<String> adoptedWriters = new ArrayList<>();
@@ -54,13 +54,12 @@ public final class Journal implements AutoCloseable {
   }
 
   Journal(Path dir, long maxSegmentBytes) throws IOException {
-    this.dir = Files.createDirectories(dir);
+    this.dir = dir;
     this.maxSegmentBytes = maxSegmentBytes;
     this.writerId = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    this.lockChannel = FileChannel.open(dir.resolve(writerId + ".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-    this.lock = lockChannel.lock();
-    adoptOrphans();
+    if (Files.isDirectory(dir)) {
+      adoptOrphans();
+    }
   }
 
   /** The journal directory. */
@@ -198,9 +197,20 @@ public final class Journal implements AutoCloseable {
         delete(s);
       }
     }
-    releaseWriterLock(writerId, lock);
+    if (lock != null) {
+      releaseWriterLock(writerId, lock);
+    }
     for (int i = 0; i < adoptedLocks.size(); i++) {
       releaseWriterLock(adoptedWriters.get(i), adoptedLocks.get(i));
+    }
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> left = Files.list(dir)) {
+        if (!left.findAny().isPresent()) {
+          Files.deleteIfExists(dir);
+        }
+      } catch (IOException e) {
+        // another process may be using the directory; leaving it is harmless
+      }
     }
   }
 
@@ -254,6 +264,12 @@ public final class Journal implements AutoCloseable {
   }
 
   private void startSegment() throws IOException {
+    if (lock == null) {
+      Files.createDirectories(dir);
+      FileChannel ch = FileChannel.open(dir.resolve(writerId + ".lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      lock = ch.lock();
+    }
     if (current != null) {
       current.channel.force(false);
     }

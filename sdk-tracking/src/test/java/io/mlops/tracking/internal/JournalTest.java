@@ -18,7 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JournalTest {
-  @TempDir Path dir;
+  @TempDir Path temp;
+  private Path dir;
+
+  @org.junit.jupiter.api.BeforeEach
+  void setUp() {
+    dir = temp.resolve("journal");
+  }
 
   private static JournalRecord batch(String id, int step) {
     return JournalRecord.batch(id, List.of(Metric.of("loss", step / 10.0, 1000 + step, step)),
@@ -36,6 +42,9 @@ class JournalTest {
   }
 
   private List<Path> files(String suffix) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.toString().endsWith(suffix)).sorted().collect(Collectors.toList());
     }
@@ -63,6 +72,16 @@ class JournalTest {
     }
     assertThat(files(".seg")).isEmpty();
     assertThat(files(".lock")).isEmpty();
+    assertThat(dir).as("an empty journal directory is removed").doesNotExist();
+  }
+
+  @Test
+  void journalThatNeverWrites_createsNothingOnDisk() throws Exception {
+    try (Journal j = new Journal(dir)) {
+      assertThat(j.hasPending()).isFalse();
+      assertThat(j.peek()).isEmpty();
+    }
+    assertThat(dir).doesNotExist();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.mlops.core.internal.local;
 
+import io.mlops.core.ConfigurationException;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.BackendProvider;
@@ -65,11 +66,25 @@ public final class LocalBackendProvider implements BackendProvider {
     return colon < 0 || colon == 1 || uri.indexOf('/') >= 0 && uri.indexOf('/') < colon;
   }
 
-  /** A path or a {@code file:} URI as a path. */
+  /**
+   * A path or a {@code file:} URI as a path. Relative {@code file:} URIs ({@code file:./mlruns}, {@code
+   * file:mlruns}) are accepted, as MLflow accepts them.
+   *
+   * @throws ConfigurationException for a malformed URI
+   */
   public static Path toPath(String uri) {
-    if (uri.toLowerCase(Locale.ROOT).startsWith("file:")) {
-      return Paths.get(URI.create(uri));
+    try {
+      if (uri.toLowerCase(Locale.ROOT).startsWith("file:")) {
+        String rest = uri.substring("file:".length());
+        if (!rest.startsWith("/")) {
+          return Paths.get(rest); // relative: not a hierarchical URI
+        }
+        return Paths.get(URI.create(uri));
+      }
+      return Paths.get(uri);
+    } catch (IllegalArgumentException e) { // InvalidPathException included
+      throw new ConfigurationException("Tracking URI '" + uri + "' is not a valid path or file: URI: "
+          + e.getMessage(), e);
     }
-    return Paths.get(uri);
   }
 }

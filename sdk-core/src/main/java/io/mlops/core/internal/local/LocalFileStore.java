@@ -88,7 +88,14 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   private final NamespaceLock namespaceLock;
   private final ConcurrentMap<String, String> experimentOfCandidate = new ConcurrentHashMap<>();
   private final Set<Path> checkedMetricFiles = ConcurrentHashMap.newKeySet();
-  private final ReentrantLock[] candidateLocks = new ReentrantLock[64];
+  private static final ReentrantLock[] CANDIDATE_LOCKS = new ReentrantLock[64];
+
+  static {
+    for (int i = 0; i < CANDIDATE_LOCKS.length; i++) {
+      CANDIDATE_LOCKS[i] = new ReentrantLock();
+    }
+  }
+
   private final ConcurrentMap<Path, CachedMeta> metaCache = new ConcurrentHashMap<>();
 
   /** Opens (and creates, with the Default experiment, if needed) a store at {@code root}. */
@@ -103,9 +110,6 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     this.clock = clock;
     String uri = this.root.toUri().toString();
     this.rootUri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
-    for (int i = 0; i < candidateLocks.length; i++) {
-      candidateLocks[i] = new ReentrantLock();
-    }
     ioRun(() -> Files.createDirectories(this.root));
     this.namespaceLock = new NamespaceLock(this.root);
     namespaceLock.call(() -> {
@@ -219,7 +223,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
       Path dir = activeExperimentDir(experimentId, "delete");
       long now = clock.getAsLong();
       for (Path runDir : runDirs(dir)) {
-        withCandidateLock(runDir.getFileName().toString(), () -> updateMeta(runDir, meta -> {
+        withCandidateLock(runDir, () -> updateMeta(runDir, meta -> {
           if (LifecycleStage.ACTIVE.wireName().equals(meta.get("lifecycle_stage"))) {
             meta.put("lifecycle_stage", LifecycleStage.DELETED.wireName());
             meta.put("deleted_time", now);
@@ -250,7 +254,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
       Path dir = root.resolve(experimentId);
       ioRun(() -> Files.move(deleted, dir, StandardCopyOption.ATOMIC_MOVE));
       for (Path runDir : runDirs(dir)) {
-        withCandidateLock(runDir.getFileName().toString(), () -> updateMeta(runDir, meta -> {
+        withCandidateLock(runDir, () -> updateMeta(runDir, meta -> {
           if (LifecycleStage.DELETED.wireName().equals(meta.get("lifecycle_stage"))) {
             meta.put("lifecycle_stage", LifecycleStage.ACTIVE.wireName());
             meta.remove("deleted_time");
@@ -407,7 +411,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   @Override
   public CandidateInfo updateCandidate(String candidateId, CandidateUpdate update) {
     Path runDir = runDir(candidateId);
-    withCandidateLock(candidateId, () -> {
+    withCandidateLock(runDir, () -> {
       requireActive(runDir, candidateId);
       if (update.name().isPresent()) {
         ioRun(() -> AtomicFiles.replace(keyFile(runDir.resolve(TAGS), MLFLOW_RUN_NAME), utf8(update.name().get()),
@@ -427,7 +431,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   @Override
   public void deleteCandidate(String candidateId) {
     Path runDir = runDir(candidateId);
-    withCandidateLock(candidateId, () -> updateMeta(runDir, meta -> {
+    withCandidateLock(runDir, () -> updateMeta(runDir, meta -> {
       meta.put("lifecycle_stage", LifecycleStage.DELETED.wireName());
       meta.put("deleted_time", clock.getAsLong());
     }));
@@ -436,7 +440,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   @Override
   public void restoreCandidate(String candidateId) {
     Path runDir = runDir(candidateId);
-    withCandidateLock(candidateId, () -> updateMeta(runDir, meta -> {
+    withCandidateLock(runDir, () -> updateMeta(runDir, meta -> {
       meta.put("lifecycle_stage", LifecycleStage.ACTIVE.wireName());
       meta.remove("deleted_time");
     }));
@@ -507,7 +511,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     for (Tag t : tags) {
       ioRun(() -> AtomicFiles.replace(keyFile(runDir.resolve(TAGS), t.key()), utf8(t.value()), runDir));
       if (t.key().equals(MLFLOW_RUN_NAME)) {
-        withCandidateLock(candidateId, () -> updateMeta(runDir, meta -> meta.put("run_name", t.value())));
+        withCandidateLock(runDir, () -> updateMeta(runDir, meta -> meta.put("run_name", t.value())));
       }
     }
     if (!conflicts.isEmpty()) {
@@ -600,7 +604,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
         .id(id)
         .experimentId(asString(meta.get("experiment_id")))
         .name(meta.get("run_name") == null ? "" : asString(meta.get("run_name")))
-        .status(CandidateStatus.fromNumber((int) asLong(meta.get("status"), CandidateStatus.RUNNING.number())))
+        .status(status(meta))
         .startTime(asLong(meta.get("start_time"), 0L))
         .endTime(end == null ? OptionalLong.empty() : OptionalLong.of(asLong(end, 0L)))
         .artifactUri(asString(meta.get("artifact_uri")))
@@ -812,11 +816,20 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     ioRun(() -> AtomicFiles.replace(dir.resolve(META), MetaYaml.encode(meta), dir));
   }
 
-  private void withCandidateLock(String candidateId, Runnable action) {
-    ReentrantLock lock = candidateLocks[(candidateId.hashCode() & 0x7fffffff) % candidateLocks.length];
+  /**
+   * Serializes read-modify-write changes of one candidate's meta.yaml between threads (a lock stripe shared by
+   * every store object of this JVM) and between processes (an OS lock on {@code <run>/.mlops.lock}; MLflow never
+   * reads files in a run folder other than meta.yaml).
+   */
+  private void withCandidateLock(Path runDir, Runnable action) {
+    ReentrantLock lock = CANDIDATE_LOCKS[(runDir.hashCode() & 0x7fffffff) % CANDIDATE_LOCKS.length];
     lock.lock();
-    try {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(runDir.resolve(".mlops.lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock ignored = ch.lock()) {
       action.run();
+    } catch (IOException e) {
+      throw new TransportException("Cannot lock candidate folder " + runDir + ": " + e.getMessage(), e);
     } finally {
       lock.unlock();
     }
@@ -824,7 +837,20 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
 
   private static LifecycleStage stage(Map<String, Object> meta) {
     Object s = meta.get("lifecycle_stage");
-    return s == null ? LifecycleStage.ACTIVE : LifecycleStage.fromWireName(asString(s));
+    try {
+      return s == null ? LifecycleStage.ACTIVE : LifecycleStage.fromWireName(asString(s));
+    } catch (IllegalArgumentException e) {
+      throw new SerializationException("meta.yaml holds an unknown lifecycle_stage '" + s + "'", e);
+    }
+  }
+
+  private static CandidateStatus status(Map<String, Object> meta) {
+    long n = asLong(meta.get("status"), CandidateStatus.RUNNING.number());
+    try {
+      return CandidateStatus.fromNumber((int) n);
+    } catch (IllegalArgumentException e) {
+      throw new SerializationException("meta.yaml holds an unknown status number " + n, e);
+    }
   }
 
   private static String asString(Object o) {

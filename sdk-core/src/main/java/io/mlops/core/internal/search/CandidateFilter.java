@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  *       start_time (created, Created), end_time (integers, milliseconds).
  *   <li>Comparators: metrics and numeric attributes {@code = != < <= > >=}; params and tags
  *       {@code = != LIKE ILIKE IS NULL IS NOT NULL}; string attributes {@code = != LIKE ILIKE}, and
- *       {@code IN}/{@code NOT IN} with a list of quoted strings for run_id only. Clauses are joined with
+ *       {@code IN}/{@code NOT IN} with a list of quoted strings (MLflow 3.17 allows lists only on run_id; this is a
+ *       superset). Clauses are joined with
  *       {@code AND} (any case); {@code OR} and parentheses are errors.
  *   <li>Values: strings in {@code 'single'} or {@code "double"} quotes, taken verbatim; numbers as integers,
  *       decimals or with an exponent. Numeric attributes compare exactly with either (Python int/float).
@@ -268,10 +269,8 @@ public final class CandidateFilter {
       }
       default: {
         Function<Candidate, String> read = RunFields.stringAttribute(key);
-        if (value.kind == ValueKind.LIST && !key.equals("run_id")) {
-          // validate_list_supported: LIST_SUPPORTED_KEYS = {"run_id"}
-          throw sc.error(value.start, "only run_id supports IN and NOT IN lists, not " + key);
-        }
+        // MLflow 3.17 accepts lists only for run_id (validate_list_supported); we accept them for every string
+        // attribute, a superset: a filter MLflow accepts selects the same candidates here.
         if (op.isList()) {
           if (value.kind != ValueKind.LIST) {
             throw sc.error(value.start, op.text + " takes a parenthesised list of quoted strings, e.g. ('a', 'b')");

@@ -150,7 +150,6 @@ class CandidateFilterTest {
         "run_id IN ()                    | 10 | an IN list needs at least one quoted string",
         "run_id IN (1, 2)                | 11 | expected a quoted string in the list, found '1,'",
         "run_id IN ('a' 'b'              | 10 | unclosed list",
-        "status IN ('FINISHED')          | 10 | only run_id supports IN and NOT IN lists, not status",
         "run_id IN 'aaa1'                | 10 | IN takes a parenthesised list of quoted strings",
         "run_id = ('aaa1')               | 9  | a list needs IN or NOT IN");
   }
@@ -480,6 +479,23 @@ class CandidateFilterTest {
   void unsetEndTime_neverMatches() {
     assertThat(matching("attributes.end_time > 0", ALL)).containsExactly("aaa1", "ccc3", "ddd4");
     assertThat(matching("end_time != 2000", ALL)).containsExactly("ccc3", "ddd4");
+  }
+
+  @Test
+  void in_worksOnEveryStringAttribute_aSupersetOfMlflow() {
+    List<String> all = matching("", ALL);
+    assertThat(matching("status IN ('FINISHED', 'FAILED')", ALL))
+        .containsExactlyInAnyOrderElementsOf(union(matching("status = 'FINISHED'", ALL),
+            matching("status = 'FAILED'", ALL)));
+    assertThat(matching("attributes.status NOT IN ('FINISHED')", ALL))
+        .containsExactlyInAnyOrderElementsOf(matching("status != 'FINISHED'", ALL));
+    assertThat(all).isNotEmpty();
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    List<String> out = new java.util.ArrayList<>(a);
+    b.stream().filter(x -> !out.contains(x)).forEach(out::add);
+    return out;
   }
 
   @Test
