@@ -73,6 +73,47 @@ public final class MlopsConfig {
     return get(MlopsSetting.RUN_ID);
   }
 
+  /** How long a request may take, reading included ({@code MLFLOW_HTTP_REQUEST_TIMEOUT}, seconds). */
+  public java.time.Duration requestTimeout() {
+    return java.time.Duration.ofSeconds(Long.parseLong(values.get(MlopsSetting.HTTP_REQUEST_TIMEOUT)));
+  }
+
+  /** How long to wait for a connection ({@code MLOPS_HTTP_CONNECT_TIMEOUT}, seconds). */
+  public java.time.Duration connectTimeout() {
+    return java.time.Duration.ofSeconds(Long.parseLong(values.get(MlopsSetting.HTTP_CONNECT_TIMEOUT)));
+  }
+
+  /** Retries of a retryable request ({@code MLFLOW_HTTP_REQUEST_MAX_RETRIES}). */
+  public int maxRetries() {
+    return Integer.parseInt(values.get(MlopsSetting.HTTP_REQUEST_MAX_RETRIES));
+  }
+
+  /** Extra request headers ({@code MLOPS_HTTP_HEADERS}), in order. */
+  public Map<String, String> extraHeaders() {
+    return parseHeaders(values.get(MlopsSetting.HTTP_HEADERS));
+  }
+
+  static Map<String, String> parseHeaders(String text) {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    if (text == null) {
+      return headers;
+    }
+    for (String part : text.split("[;\\n]")) {
+      if (part.trim().isEmpty()) {
+        continue;
+      }
+      int colon = part.indexOf(':');
+      String name = colon < 0 ? "" : part.substring(0, colon).trim();
+      if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+        // the value may be a secret: never echo it
+        throw new ConfigurationException(MlopsSetting.HTTP_HEADERS.environmentVariable()
+            + " must hold 'Name: value' pairs separated by ';' or newlines; an entry has no valid header name");
+      }
+      headers.put(name, part.substring(colon + 1).trim());
+    }
+    return headers;
+  }
+
   /** The resolved value of any setting. */
   public Optional<String> get(MlopsSetting setting) {
     return Optional.ofNullable(values.get(setting));
@@ -193,7 +234,25 @@ public final class MlopsConfig {
             + " must be 'true' or 'false', got '" + tls + "'");
       }
       resolved.put(MlopsSetting.TRACKING_INSECURE_TLS, tls);
+      requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_TIMEOUT, 1);
+      requireNonNegativeInt(resolved, MlopsSetting.HTTP_CONNECT_TIMEOUT, 1);
+      requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_MAX_RETRIES, 0);
+      parseHeaders(resolved.get(MlopsSetting.HTTP_HEADERS));
       return new MlopsConfig(resolved);
+    }
+
+    private static void requireNonNegativeInt(Map<MlopsSetting, String> resolved, MlopsSetting s, int min) {
+      String v = resolved.get(s).trim();
+      try {
+        if (Integer.parseInt(v) >= min) {
+          resolved.put(s, v);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= " + min + ", got '"
+          + v + "'");
     }
 
     private static String blankToNull(String s) {

@@ -25,7 +25,15 @@ public enum MlopsSetting {
   /** Attach to an existing candidate instead of creating one (e.g. in Spark executors). */
   RUN_ID("MLFLOW_RUN_ID", null, false),
   /** Where the tracker journals data it cannot deliver; default {@code ~/.mlops/journal/<hash of the URI>}. */
-  JOURNAL_DIR("MLOPS_JOURNAL_DIR", null, false);
+  JOURNAL_DIR("MLOPS_JOURNAL_DIR", null, false),
+  /** Seconds a request to a tracking server may take, reading included (MLflow's name and default). */
+  HTTP_REQUEST_TIMEOUT("MLFLOW_HTTP_REQUEST_TIMEOUT", "120", false),
+  /** Retries of a request that failed in a retryable way (MLflow's name; its default is 7). */
+  HTTP_REQUEST_MAX_RETRIES("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "7", false),
+  /** Seconds to wait for a connection to a tracking server. */
+  HTTP_CONNECT_TIMEOUT("MLOPS_HTTP_CONNECT_TIMEOUT", "10", false),
+  /** Extra request headers, {@code Name: value} pairs separated by newlines or {@code ;}. Secret. */
+  HTTP_HEADERS("MLOPS_HTTP_HEADERS", null, true);
 
   private final String environmentVariable;
   private final String defaultValue;

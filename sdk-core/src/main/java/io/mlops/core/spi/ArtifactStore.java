@@ -1,6 +1,7 @@
 package io.mlops.core.spi;
 
 import io.mlops.core.ArtifactInfo;
+import io.mlops.core.TransferListener;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,9 +13,19 @@ public interface ArtifactStore {
   /** Stores one local file at {@code artifactPath} (the file's path inside the candidate's artifacts). */
   void uploadFile(String candidateId, Path localFile, String artifactPath);
 
+  /** Like {@link #uploadFile(String, Path, String)}, reporting progress; stores that cannot report ignore it. */
+  default void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener) {
+    uploadFile(candidateId, localFile, artifactPath);
+  }
+
   /** Lists one directory ({@code ""} for the root); entries carry paths relative to the root. */
   List<ArtifactInfo> list(String candidateId, String directory);
 
   /** Writes the file at {@code artifactPath} to {@code target}, replacing it. */
   void downloadFile(String candidateId, String artifactPath, Path target);
+
+  /** Like {@link #downloadFile(String, String, Path)}, reporting progress; stores that cannot report ignore it. */
+  default void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
+    downloadFile(candidateId, artifactPath, target);
+  }
 }

@@ -1,0 +1,258 @@
+package io.mlops.core.internal.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlops.core.ArtifactInfo;
+import io.mlops.core.OperationNotSupportedException;
+import io.mlops.core.ResourceNotFoundException;
+import io.mlops.core.SerializationException;
+import io.mlops.core.TransferListener;
+import io.mlops.core.TransportException;
+import io.mlops.core.internal.ArtifactPaths;
+import io.mlops.core.internal.mlflow.MlflowHttp.Retry;
+import io.mlops.core.spi.ArtifactStore;
+import io.mlops.core.spi.TrackingStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Artifacts through the tracking server's artifact proxy ({@code /api/2.0/mlflow-artifacts/artifacts/...},
+ * protocol notes §2): uploads and downloads stream in fixed-size chunks (constant memory whatever the file size),
+ * downloads go to a temporary file that is checked against the announced size and then moved into place, and no
+ * name from a listing may leave the directory it lists.
+ */
+public final class MlflowArtifactStore implements ArtifactStore {
+  private static final Logger LOG = LoggerFactory.getLogger(MlflowArtifactStore.class);
+  private static final String PROXY = "api/2.0/mlflow-artifacts/artifacts";
+  private static final int CHUNK = 64 * 1024;
+  private static final long PROGRESS_EVERY_BYTES = 512 * 1024;
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+  private final MlflowHttp http;
+  private final TrackingStore tracking;
+  private final Map<String, String> roots = new ConcurrentHashMap<>();
+
+  /** A store using the tracking store to find each candidate's artifact URI. */
+  public MlflowArtifactStore(MlflowHttp http, TrackingStore tracking) {
+    this.http = http;
+    this.tracking = tracking;
+  }
+
+  @Override
+  public void uploadFile(String candidateId, Path localFile, String artifactPath) {
+    uploadFile(candidateId, localFile, artifactPath, TransferListener.NONE);
+  }
+
+  @Override
+  public void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener) {
+    String path = ArtifactPaths.normalize(artifactPath);
+    long size;
+    try {
+      size = Files.size(localFile);
+    } catch (IOException e) {
+      throw new TransportException("Cannot read " + localFile + ": " + e.getMessage(), e);
+    }
+    HttpUrl url = proxyUrl(root(candidateId), path).build();
+    RequestBody body = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return MediaType.get(MlflowArtifactStore.contentType(path));
+      }
+
+      @Override
+      public long contentLength() {
+        return size;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        // read afresh on every attempt, so a retried PUT sends the whole file again
+        Progress progress = new Progress("Uploading", path, size, listener);
+        try (InputStream in = Files.newInputStream(localFile)) {
+          byte[] buffer = new byte[CHUNK];
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            sink.write(buffer, 0, n);
+            progress.add(n);
+          }
+        }
+        progress.done();
+      }
+    };
+    // PUT of the same bytes to the same path is idempotent
+    try (Response ignored = http.open(new Request.Builder().url(url).put(body).build(), Retry.SAFE)) {
+      // 200 with {}: nothing to read
+    }
+  }
+
+  @Override
+  public List<ArtifactInfo> list(String candidateId, String directory) {
+    String dir = ArtifactPaths.normalize(directory);
+    String root = root(candidateId);
+    HttpUrl.Builder url = http.url(PROXY).addQueryParameter("path", dir.isEmpty() ? root : root + "/" + dir);
+    JsonNode answer = http.execute(new Request.Builder().url(url.build()).get().build(), Retry.SAFE);
+    List<ArtifactInfo> out = new ArrayList<>();
+    for (JsonNode f : answer.path("files")) {
+      String name = f.path("path").asText("");
+      // The proxy answers with base names. Anything else could point outside the listed directory: refuse.
+      int slash = name.lastIndexOf('/');
+      String base = slash < 0 ? name : name.substring(slash + 1);
+      if (base.isEmpty() || base.equals(".") || base.equals("..") || base.indexOf('\\') >= 0
+          || (slash >= 0 && !ArtifactPaths.normalize(name).equals(ArtifactPaths.join(dir, base))
+              && !ArtifactPaths.normalize(name).equals(ArtifactPaths.join(root + "/" + dir, base)))) {
+        throw new SerializationException("The server listed an artifact named '" + name + "' in '" + dir
+            + "', which would leave that directory; refusing it");
+      }
+      String rel = ArtifactPaths.join(dir, base);
+      out.add(f.path("is_dir").asBoolean(false) ? ArtifactInfo.directory(rel)
+          : ArtifactInfo.file(rel, MlflowJson.longOf(f.path("file_size"), 0L)));
+    }
+    return out;
+  }
+
+  @Override
+  public void downloadFile(String candidateId, String artifactPath, Path target) {
+    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
+  }
+
+  @Override
+  public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
+    String path = ArtifactPaths.normalize(artifactPath);
+    HttpUrl url = proxyUrl(root(candidateId), path).build();
+    Path parent = target.toAbsolutePath().getParent();
+    Path tmp = parent.resolve(".mlops-download-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(parent);
+      try (Response response = http.open(new Request.Builder().url(url).get().build(), Retry.SAFE);
+          ResponseBody body = response.body()) {
+        if (body == null) {
+          throw new TransportException("Empty answer downloading " + path, null);
+        }
+        long expected = body.contentLength();
+        Progress progress = new Progress("Downloading", path, expected, listener);
+        long written = 0;
+        try (InputStream in = body.byteStream();
+            java.io.OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+          byte[] buffer = new byte[CHUNK];
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            out.write(buffer, 0, n);
+            written += n;
+            progress.add(n);
+          }
+        }
+        if (expected >= 0 && written != expected) {
+          throw new TransportException("Download of " + path + " was cut short: " + written + " of " + expected
+              + " bytes", null);
+        }
+        progress.done();
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new TransportException("Downloading " + path + " failed: " + e.getMessage(), e);
+    } catch (ResourceNotFoundException e) {
+      throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
+          "No artifact file '" + path + "' in candidate " + candidateId, e.requestId().orElse(null));
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort
+      }
+    }
+  }
+
+  /** The proxy path of a candidate's artifact root, e.g. {@code 3/0a1b.../artifacts}. */
+  String root(String candidateId) {
+    return roots.computeIfAbsent(candidateId, id -> proxyPath(tracking.getCandidate(id).info().artifactUri()));
+  }
+
+  /**
+   * The proxy path of an {@code mlflow-artifacts:} URI (mirrors {@code mlflow_artifacts_repo.resolve_uri}): the
+   * URI's path, whether or not it names a host.
+   */
+  static String proxyPath(String artifactUri) {
+    String lower = artifactUri.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("mlflow-artifacts:")) {
+      throw new OperationNotSupportedException("MLflow server", "artifacts stored at '" + artifactUri
+          + "' (only the server's artifact proxy is supported; start the server with --serve-artifacts)");
+    }
+    String rest = artifactUri.substring("mlflow-artifacts:".length());
+    if (rest.startsWith("//")) {
+      int slash = rest.indexOf('/', 2);
+      rest = slash < 0 ? "" : rest.substring(slash);
+    }
+    return ArtifactPaths.normalize(rest.replaceAll("^/+", ""));
+  }
+
+  private HttpUrl.Builder proxyUrl(String root, String path) {
+    HttpUrl.Builder b = http.url(PROXY);
+    for (String segment : (root + "/" + path).split("/")) {
+      if (!segment.isEmpty()) {
+        b.addPathSegment(segment);
+      }
+    }
+    return b;
+  }
+
+  private static String contentType(String path) {
+    String guess = java.net.URLConnection.guessContentTypeFromName(path);
+    return guess != null ? guess : "application/octet-stream";
+  }
+
+  /** Calls the listener every half megabyte and logs a progress line every ten seconds. */
+  private static final class Progress {
+    private final String verb;
+    private final String path;
+    private final long total;
+    private final TransferListener listener;
+    private final long started = System.nanoTime();
+    private long done;
+    private long lastReport;
+    private long lastLog = System.nanoTime();
+
+    Progress(String verb, String path, long total, TransferListener listener) {
+      this.verb = verb;
+      this.path = path;
+      this.total = total;
+      this.listener = listener;
+    }
+
+    void add(int n) {
+      done += n;
+      if (done - lastReport >= PROGRESS_EVERY_BYTES) {
+        lastReport = done;
+        listener.onProgress(path, done, total);
+        long now = System.nanoTime();
+        if (now - lastLog >= LOG_EVERY_NANOS) {
+          lastLog = now;
+          LOG.info("{} {}: {} MB of {} MB ({} MB/s)", verb, path, done >> 20, total < 0 ? "?" : total >> 20,
+              (done >> 20) * 1_000_000_000L / Math.max(1, now - started));
+        }
+      }
+    }
+
+    void done() {
+      listener.onProgress(path, done, total < 0 ? done : total);
+    }
+  }
+}

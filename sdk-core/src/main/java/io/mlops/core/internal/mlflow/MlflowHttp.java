@@ -1,0 +1,385 @@
+package io.mlops.core.internal.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlops.core.ConfigurationException;
+import io.mlops.core.InvalidParameterException;
+import io.mlops.core.MlopsConfig;
+import io.mlops.core.MlopsServiceException;
+import io.mlops.core.PermissionDeniedException;
+import io.mlops.core.ResourceAlreadyExistsException;
+import io.mlops.core.ResourceNotFoundException;
+import io.mlops.core.SerializationException;
+import io.mlops.core.TransportException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP for an MLflow-compatible server: one OkHttp client (one connection pool, keep-alive) per backend,
+ * authentication, JSON bodies on every method (MLflow's DELETE and PATCH carry JSON, protocol notes §1), error
+ * mapping on the server's {@code error_code}, and retries only where they are safe.
+ *
+ * <p>Retries: a {@link Retry#SAFE} request (reads, {@code log-batch}: identical metric points are stored once by
+ * the SQL store, params with the same value are no-ops, tags are last-write-wins) is retried on connection
+ * failures, 429, 502, 503 and 504. A {@link Retry#UNSAFE} request is retried only on 429 and 503, which say the
+ * request was not processed. Both honour {@code Retry-After}. Other 4xx fail at once with the server's message.
+ * Credentials never appear in messages or logs.
+ */
+public final class MlflowHttp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MlflowHttp.class);
+  static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String USER_AGENT = "mlops-sdk-java/" + version() + " (Java " + System.getProperty(
+      "java.version") + ")";
+
+  /** Whether a request may be sent again after a failure that may have reached the server. */
+  public enum Retry { SAFE, UNSAFE }
+
+  /** Sleeps between retries; replaced in tests. */
+  public interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  private final HttpUrl base;
+  private final OkHttpClient client;
+  private final int maxRetries;
+  private final Sleeper sleeper;
+  private final long maxBackoffMillis;
+
+  /** A transport for the configuration's tracking URI (an {@code http(s)://} URL). */
+  public MlflowHttp(MlopsConfig config) {
+    this(config, Thread::sleep, 30_000);
+  }
+
+  MlflowHttp(MlopsConfig config, Sleeper sleeper, long maxBackoffMillis) {
+    HttpUrl url = HttpUrl.parse(config.trackingUri());
+    if (url == null) {
+      throw new ConfigurationException("Tracking URI '" + redact(config.trackingUri())
+          + "' is not a valid http(s) URL");
+    }
+    this.base = url;
+    this.maxRetries = config.maxRetries();
+    this.sleeper = sleeper;
+    this.maxBackoffMillis = maxBackoffMillis;
+    Map<String, String> extra = config.extraHeaders();
+    String authorization = authorization(config);
+    OkHttpClient.Builder b = new OkHttpClient.Builder()
+        .connectionPool(new ConnectionPool(8, 5, TimeUnit.MINUTES))
+        .connectTimeout(config.connectTimeout())
+        .readTimeout(config.requestTimeout())
+        .writeTimeout(config.requestTimeout())
+        .retryOnConnectionFailure(false) // our own policy decides what may be sent twice
+        .addInterceptor(chain -> {
+          Request.Builder r = chain.request().newBuilder().header("User-Agent", USER_AGENT);
+          extra.forEach(r::header);
+          if (authorization != null) {
+            r.header("Authorization", authorization);
+          }
+          return chain.proceed(r.build());
+        });
+    if (config.insecureTls()) {
+      LOG.warn("TLS certificate verification is OFF for {} (MLFLOW_TRACKING_INSECURE_TLS=true): use this only "
+          + "against a test server", base.host());
+      trustEverything(b);
+    }
+    this.client = b.build();
+  }
+
+  /** The server's base URL. */
+  public HttpUrl base() {
+    return base;
+  }
+
+  /** The OkHttp client, for streaming requests (artifacts). */
+  OkHttpClient client() {
+    return client;
+  }
+
+  /** A URL under the base: {@code segments} is a path such as {@code api/2.0/mlflow/runs/get}. */
+  public HttpUrl.Builder url(String path) {
+    HttpUrl.Builder b = base.newBuilder();
+    for (String segment : path.split("/")) {
+      if (!segment.isEmpty()) {
+        b.addPathSegment(segment);
+      }
+    }
+    return b;
+  }
+
+  /** GET with query parameters; always safe to retry. */
+  public JsonNode get(String path, Map<String, String> query) {
+    HttpUrl.Builder u = url(path);
+    query.forEach(u::addQueryParameter);
+    return execute(new Request.Builder().url(u.build()).get().build(), Retry.SAFE);
+  }
+
+  /** POST with a JSON body. */
+  public JsonNode post(String path, JsonNode body, Retry retry) {
+    return execute(new Request.Builder().url(url(path).build()).post(json(body)).build(), retry);
+  }
+
+  /** PATCH with a JSON body. */
+  public JsonNode patch(String path, JsonNode body, Retry retry) {
+    return execute(new Request.Builder().url(url(path).build()).patch(json(body)).build(), retry);
+  }
+
+  /** DELETE with a JSON body (MLflow reads DELETE parameters from the body). */
+  public JsonNode delete(String path, JsonNode body, Retry retry) {
+    return execute(new Request.Builder().url(url(path).build()).delete(json(body)).build(), retry);
+  }
+
+  /** A new JSON object. */
+  public static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /**
+   * Sends a request with the retry policy and returns the parsed JSON body ({@code {}} when empty).
+   *
+   * @throws MlopsServiceException (a subtype by error code) when the server refuses it
+   * @throws TransportException when no answer came
+   */
+  public JsonNode execute(Request request, Retry retry) {
+    try (Response response = open(request, retry); ResponseBody body = response.body()) {
+      return parse(body == null ? "" : body.string(), request);
+    } catch (IOException e) {
+      throw new TransportException("Reading the answer to " + request.method() + " " + describe(request.url())
+          + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sends a request with the retry policy and returns the open 2xx response, for streaming its body; the caller
+   * closes it.
+   */
+  public Response open(Request request, Retry retry) {
+    for (int attempt = 0; ; attempt++) {
+      Response response;
+      try {
+        response = client.newCall(request).execute();
+      } catch (IOException e) {
+        TransportException failure = new TransportException(request.method() + " " + describe(request.url())
+            + " failed: " + e.getMessage(), e);
+        if (retry == Retry.SAFE && attempt < maxRetries && !(e instanceof InterruptedIOException
+            && Thread.currentThread().isInterrupted())) {
+          backoff(attempt, null);
+          continue;
+        }
+        throw failure;
+      }
+      int status = response.code();
+      if (status >= 200 && status < 300) {
+        return response;
+      }
+      try (ResponseBody body = response.body()) {
+        String text = body == null ? "" : body.string();
+        boolean retryable = status == 429 || status == 503
+            || retry == Retry.SAFE && (status == 502 || status == 504);
+        if (retryable && attempt < maxRetries) {
+          backoff(attempt, response.header("Retry-After"));
+          continue;
+        }
+        throw error(status, text, requestId(response), request);
+      } catch (IOException e) {
+        if (retry == Retry.SAFE && attempt < maxRetries) {
+          backoff(attempt, null);
+          continue;
+        }
+        throw new TransportException("Reading the answer to " + request.method() + " " + describe(request.url())
+            + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Maps an error answer to the exception of its {@code error_code} (protocol notes §1). */
+  static MlopsServiceException error(int status, String text, String requestId, Request request) {
+    String code = null;
+    String message = null;
+    try {
+      JsonNode node = text.isEmpty() ? null : MAPPER.readTree(text);
+      if (node != null && node.isObject()) {
+        code = node.path("error_code").asText(null);
+        message = node.path("message").asText(null);
+      }
+    } catch (IOException notJson) {
+      // an HTML page from a proxy, for example: keep a short excerpt
+    }
+    if (code == null) {
+      code = status == 404 ? "ENDPOINT_NOT_FOUND" : "HTTP_" + status;
+    }
+    if (message == null) {
+      String excerpt = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+      message = request.method() + " " + describe(request.url()) + " answered " + status
+          + (excerpt.isEmpty() ? "" : ": " + excerpt.replaceAll("\\s+", " "));
+    }
+    switch (code) {
+      case "RESOURCE_DOES_NOT_EXIST":
+      case "NOT_FOUND":
+      case "ENDPOINT_NOT_FOUND":
+        return new ResourceNotFoundException(status, code, message, requestId);
+      case "RESOURCE_ALREADY_EXISTS":
+      case "ALREADY_EXISTS":
+        return new ResourceAlreadyExistsException(status, code, message, requestId);
+      case "INVALID_PARAMETER_VALUE":
+      case "BAD_REQUEST":
+      case "INVALID_STATE":
+      case "MALFORMED_REQUEST":
+        return new InvalidParameterException(status, code, message, requestId);
+      case "PERMISSION_DENIED":
+      case "UNAUTHENTICATED":
+      case "CUSTOMER_UNAUTHORIZED":
+        return new PermissionDeniedException(status, code, message, requestId);
+      default:
+        if (status == 401 || status == 403) {
+          return new PermissionDeniedException(status, code, message, requestId);
+        }
+        if (status == 404) {
+          return new ResourceNotFoundException(status, code, message, requestId);
+        }
+        return new MlopsServiceException(status, code, message, requestId);
+    }
+  }
+
+  private void backoff(int attempt, String retryAfter) {
+    long millis = -1;
+    if (retryAfter != null) {
+      try {
+        millis = Math.min(Long.parseLong(retryAfter.trim()) * 1000L, maxBackoffMillis);
+      } catch (NumberFormatException httpDate) {
+        millis = -1; // an HTTP date: fall back to our own backoff
+      }
+    }
+    if (millis < 0) {
+      long cap = Math.min(maxBackoffMillis, 250L << Math.min(attempt, 10));
+      millis = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+    }
+    try {
+      sleeper.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("Interrupted while waiting to retry", e);
+    }
+  }
+
+  private static JsonNode parse(String text, Request request) {
+    if (text.trim().isEmpty()) {
+      return object();
+    }
+    try {
+      return MAPPER.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new SerializationException("The answer to " + request.method() + " " + describe(request.url())
+          + " is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static RequestBody json(JsonNode body) {
+    try {
+      return RequestBody.create(MAPPER.writeValueAsBytes(body), JSON);
+    } catch (IOException e) {
+      throw new SerializationException("Cannot encode a request: " + e.getMessage(), e);
+    }
+  }
+
+  static String requestId(Response response) {
+    String id = response.header("X-Request-Id");
+    if (id == null) {
+      id = response.header("X-Request-ID");
+    }
+    return id;
+  }
+
+  /** Method-and-path description without query or credentials, for messages. */
+  static String describe(HttpUrl url) {
+    return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
+  }
+
+  private static String authorization(MlopsConfig config) {
+    if (config.token().isPresent()) {
+      return "Bearer " + config.token().get();
+    }
+    if (config.username().isPresent()) {
+      String pair = config.username().get() + ":" + config.password().orElse("");
+      return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+    return null;
+  }
+
+  private static void trustEverything(OkHttpClient.Builder b) {
+    try {
+      X509TrustManager trustAll = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      };
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+      b.sslSocketFactory(ssl.getSocketFactory(), trustAll).hostnameVerifier((host, session) -> true);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new ConfigurationException("Cannot turn TLS verification off: " + e.getMessage(), e);
+    }
+  }
+
+  /** A URL without user info, for messages. */
+  static String redact(String uri) {
+    return uri.replaceAll("//[^/@]*@", "//");
+  }
+
+  private static String version() {
+    String v = MlflowHttp.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** Releases connections and threads. */
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  @Override
+  public String toString() {
+    return "MlflowHttp{" + describe(base) + "}";
+  }
+
+  /** The lower-case scheme of a URI, or "". */
+  static String scheme(String uri) {
+    int colon = uri.indexOf(':');
+    return colon < 0 ? "" : uri.substring(0, colon).toLowerCase(Locale.ROOT);
+  }
+
+  /** A duration in milliseconds, at least 1. */
+  static long millis(Duration d) {
+    return Math.max(1, d.toMillis());
+  }
+}
