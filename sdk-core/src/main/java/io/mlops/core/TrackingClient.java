@@ -347,12 +347,18 @@ public final class TrackingClient implements AutoCloseable {
    * @return the number of files uploaded
    */
   public int uploadArtifacts(String candidateId, Path fileOrDirectory, String artifactDirectory) {
+    return uploadArtifacts(candidateId, fileOrDirectory, artifactDirectory, TransferListener.NONE);
+  }
+
+  /** Like {@link #uploadArtifacts(String, Path, String)}, reporting each file's progress to {@code listener}. */
+  public int uploadArtifacts(String candidateId, Path fileOrDirectory, String artifactDirectory,
+      TransferListener listener) {
     require(Operation.UPLOAD_ARTIFACT, "uploadArtifacts");
     EntityValidator.candidateId(candidateId);
     String base = ArtifactPaths.normalize(artifactDirectory);
     if (Files.isRegularFile(fileOrDirectory)) {
       backend.artifactStore().uploadFile(candidateId, fileOrDirectory,
-          ArtifactPaths.join(base, fileOrDirectory.getFileName().toString()));
+          ArtifactPaths.join(base, fileOrDirectory.getFileName().toString()), listener);
       return 1;
     }
     if (!Files.isDirectory(fileOrDirectory)) {
@@ -367,7 +373,7 @@ public final class TrackingClient implements AutoCloseable {
     }
     for (Path f : files) {
       String rel = fileOrDirectory.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-      backend.artifactStore().uploadFile(candidateId, f, ArtifactPaths.join(base, rel));
+      backend.artifactStore().uploadFile(candidateId, f, ArtifactPaths.join(base, rel), listener);
     }
     return files.size();
   }
@@ -400,6 +406,15 @@ public final class TrackingClient implements AutoCloseable {
    * @return the local file or directory
    */
   public Path downloadArtifacts(String candidateId, String artifactPath, Path targetDirectory) {
+    return downloadArtifacts(candidateId, artifactPath, targetDirectory, TransferListener.NONE);
+  }
+
+  /**
+   * Like {@link #downloadArtifacts(String, String, Path)}, reporting each file's progress to {@code listener}.
+   * Every file's size is checked against the backend's listing; a mismatch fails the download and leaves no file.
+   */
+  public Path downloadArtifacts(String candidateId, String artifactPath, Path targetDirectory,
+      TransferListener listener) {
     require(Operation.DOWNLOAD_ARTIFACT, "downloadArtifacts");
     EntityValidator.candidateId(candidateId);
     String path = ArtifactPaths.normalize(artifactPath);
@@ -408,13 +423,15 @@ public final class TrackingClient implements AutoCloseable {
           "Download target " + targetDirectory + " is a file, not a directory");
     }
     Path local = ArtifactPaths.resolveUnder(targetDirectory, path);
-    if (!path.isEmpty() && !isDirectory(candidateId, path)) {
-      backend.artifactStore().downloadFile(candidateId, path, local);
-      return local;
+    if (!path.isEmpty()) {
+      ArtifactInfo entry = entry(candidateId, path);
+      if (!entry.isDirectory()) {
+        downloadChecked(candidateId, entry, local, listener);
+        return local;
+      }
     }
     for (ArtifactInfo f : listArtifactsRecursively(candidateId, path)) {
-      backend.artifactStore().downloadFile(candidateId, f.path(),
-          ArtifactPaths.resolveUnder(targetDirectory, f.path()));
+      downloadChecked(candidateId, f, ArtifactPaths.resolveUnder(targetDirectory, f.path()), listener);
     }
     try {
       Files.createDirectories(local);
@@ -424,12 +441,33 @@ public final class TrackingClient implements AutoCloseable {
     return local;
   }
 
-  private boolean isDirectory(String candidateId, String path) {
+  private void downloadChecked(String candidateId, ArtifactInfo file, Path target, TransferListener listener) {
+    backend.artifactStore().downloadFile(candidateId, file.path(), target, listener);
+    if (file.fileSize().isPresent()) {
+      long actual;
+      try {
+        actual = Files.size(target);
+      } catch (IOException e) {
+        throw new TransportException("Cannot read " + target + ": " + e.getMessage(), e);
+      }
+      if (actual != file.fileSize().getAsLong()) {
+        try {
+          Files.deleteIfExists(target);
+        } catch (IOException ignored) {
+          // reported below
+        }
+        throw new TransportException("Downloaded " + file.path() + " has " + actual + " bytes but the listing says "
+            + file.fileSize().getAsLong() + "; the file was removed", null);
+      }
+    }
+  }
+
+  private ArtifactInfo entry(String candidateId, String path) {
     int slash = path.lastIndexOf('/');
     String parent = slash < 0 ? "" : path.substring(0, slash);
     for (ArtifactInfo info : listArtifacts(candidateId, parent)) {
       if (ArtifactPaths.normalize(info.path()).equals(path)) {
-        return info.isDirectory();
+        return info;
       }
     }
     throw new ResourceNotFoundException("No artifact '" + path + "' in candidate " + candidateId);
