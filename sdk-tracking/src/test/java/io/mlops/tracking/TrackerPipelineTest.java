@@ -285,6 +285,24 @@ class TrackerPipelineTest {
   }
 
   @Test
+  void failingReadDuringReplayDeduplication_doesNotStopTheWorker() {
+    tracker = builder().retry(Duration.ofMillis(1), Duration.ofMillis(2), 1).build();
+    ActiveCandidate c = tracker.startCandidate("dedupe-read-fails");
+    backend.setDown(true);
+    c.logMetric("loss", 1, 1); // delivery attempted, failed: journaled as "may have been delivered"
+    tracker.flush().join();
+    backend.setDown(false);
+    backend.setReadsDown(true); // replay must read the history first, and that fails
+    tracker.replayJournal().join();
+    assertThat(tracker.stats().lastError()).hasValueSatisfying(e -> assertThat(e).contains("reads"));
+    backend.setReadsDown(false);
+    tracker.replayJournal().join();
+    assertThat(steps(c.id(), "loss")).containsExactly(1L);
+    c.logMetric("loss", 2, 2);
+    assertThat(tracker.flush().join().delivered()).isEqualTo(2);
+  }
+
+  @Test
   void flushWithTimeout_completesWhenNothingIsStuck() {
     tracker = builder().build();
     ActiveCandidate c = tracker.startCandidate("t");

@@ -279,30 +279,19 @@ public final class LogPipeline implements AutoCloseable {
   // ------------------------------------------------------------------ worker
 
   private void runWorker() {
-    long flushEvery = settings.flushInterval.toNanos();
-    long nextFlush = System.nanoTime() + flushEvery;
+    nextFlush = System.nanoTime() + settings.flushInterval.toNanos();
     try {
       while (true) {
-        boolean busy = drainRing(Long.MAX_VALUE) > 0;
-        Op op;
-        boolean stop = false;
-        while ((op = ops.poll()) != null) {
-          busy = true;
-          drainRingUpTo(op.ringSequence);
-          if (run(op) && closing.get() && ops.isEmpty()) {
-            stop = true;
+        try {
+          if (iterate()) {
+            return;
           }
-        }
-        if (System.nanoTime() - nextFlush >= 0) {
-          deliverAll();
-          nextFlush = System.nanoTime() + flushEvery;
-        }
-        replayJournal();
-        if (stop) {
-          return;
-        }
-        if (!busy) {
-          LockSupport.parkNanos(Math.min(Math.max(nextFlush - System.nanoTime(), 0), 5_000_000L));
+        } catch (RuntimeException e) {
+          // Never let a backend or store problem end the worker: what it was doing stays in memory or in the
+          // journal, and the next iteration tries again.
+          lastError.set(describe(e));
+          warnings.warn("worker", "The tracker's worker hit an unexpected error and continues: {}", e.toString());
+          LockSupport.parkNanos(50_000_000L);
         }
         if (Thread.interrupted() && closing.get()) {
           return;
@@ -313,6 +302,44 @@ public final class LogPipeline implements AutoCloseable {
       lastError.set(t.toString());
       failOutstandingFlushes(t);
     }
+  }
+
+  private long nextFlush = System.nanoTime();
+
+  /** One round of the worker; returns true when the pipeline has closed. */
+  private boolean iterate() {
+    boolean busy = drainRing(Long.MAX_VALUE) > 0;
+    boolean stop = false;
+    Op op;
+    while ((op = ops.poll()) != null) {
+      busy = true;
+      try {
+        drainRingUpTo(op.ringSequence);
+        if (run(op) && closing.get() && ops.isEmpty()) {
+          stop = true;
+        }
+      } catch (RuntimeException e) {
+        // a waiting flush must not hang: it completes with the counters, and lastError tells what happened
+        if (op instanceof FlushOp) {
+          ((FlushOp) op).future.complete(counters());
+        } else if (op instanceof ReplayOp) {
+          ((ReplayOp) op).future.complete(counters());
+        }
+        throw e;
+      }
+    }
+    if (System.nanoTime() - nextFlush >= 0) {
+      deliverAll();
+      nextFlush = System.nanoTime() + settings.flushInterval.toNanos();
+    }
+    replayJournal();
+    if (stop) {
+      return true;
+    }
+    if (!busy) {
+      LockSupport.parkNanos(Math.min(Math.max(nextFlush - System.nanoTime(), 0), 5_000_000L));
+    }
+    return false;
   }
 
   private void failOutstandingFlushes(Throwable t) {
@@ -530,8 +557,9 @@ public final class LogPipeline implements AutoCloseable {
    * since part of it may have been delivered; returns false then.
    */
   private boolean replaySend(JournalRecord record, boolean mayBeThere) {
-    JournalRecord toSend = mayBeThere ? dedupe.filter(record) : record;
     try {
+      // reading the backend's histories for deduplication can fail like any other request
+      JournalRecord toSend = mayBeThere ? dedupe.filter(record) : record;
       send(toSend);
       delivered.add(record.entities());
       replayed.add(record.entities());

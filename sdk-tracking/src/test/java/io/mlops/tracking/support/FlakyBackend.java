@@ -41,6 +41,12 @@ public final class FlakyBackend implements Backend, TrackingStore {
   private final AtomicInteger failures = new AtomicInteger();
   private final AtomicInteger writes = new AtomicInteger();
   private volatile CountDownLatch gate = new CountDownLatch(0);
+  private volatile boolean readsDown;
+
+  /** Makes metric history reads fail like an unreachable server. */
+  public void setReadsDown(boolean isDown) {
+    readsDown = isDown;
+  }
 
   public FlakyBackend(Path root) {
     this(root, Capabilities.mlflowDefaults("flaky"));
@@ -197,6 +203,9 @@ public final class FlakyBackend implements Backend, TrackingStore {
 
   @Override
   public Page<Metric> getMetricHistory(String candidateId, String key, Optional<String> pageToken) {
+    if (readsDown) {
+      throw new TransportException("Connection refused (simulated outage of reads)", new IOException("refused"));
+    }
     return store.getMetricHistory(candidateId, key, pageToken);
   }
 

@@ -1,0 +1,85 @@
+package io.mlops.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlops.core.CandidateStatus;
+import io.mlops.core.Metric;
+import io.mlops.core.MlopsConfig;
+import io.mlops.core.MlopsSetting;
+import io.mlops.core.TrackingClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A training loop logs into a real MLflow server while the server is restarted: nothing logged is lost and
+ * nothing is duplicated. Needs {@code mlflow.server.url} and {@code mlflow.server.script} (the mlflow-server
+ * profile sets both).
+ */
+class ServerRestartServerIT {
+  @TempDir Path dir;
+
+  @Test
+  void serverRestartedMidRun_losesNothingAndDuplicatesNothing() throws Exception {
+    String url = System.getProperty("mlflow.server.url");
+    MlopsConfig config = MlopsConfig.builder().trackingUri(url)
+        .set(MlopsSetting.HTTP_REQUEST_MAX_RETRIES, "2").build();
+    int steps = 6000;
+    String id;
+    TrackerStats stats;
+    try (Tracker tracker = Tracker.builder().config(config).experimentName("restart-mid-run")
+        .journalDirectory(dir.resolve("journal")).shutdownHook(false).flushInterval(Duration.ofMillis(100))
+        .retry(Duration.ofMillis(100), Duration.ofSeconds(1), 2).build()) {
+      ActiveCandidate c = tracker.startCandidate("survives-a-restart");
+      id = c.id();
+      c.logParam("lr", "0.01");
+      java.util.concurrent.CompletableFuture<Void> restart = null;
+      int s = 0;
+      // The loop keeps logging (one step per millisecond) until the restart is over and all steps are logged.
+      while (s < steps || restart == null || !restart.isDone()) {
+        if (s < steps) {
+          c.logMetric("loss", 1.0 / (s + 1), s);
+          s++;
+        }
+        if (s == 500 && restart == null) {
+          restart = java.util.concurrent.CompletableFuture.runAsync(ServerRestartServerIT::restartServer);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      restart.join();
+      tracker.flush().join();
+      tracker.replayJournal().join();
+      c.close();
+      stats = tracker.stats();
+    }
+    assertThat(stats.retried() + stats.journaled()).as("the outage was felt: %s", stats).isPositive();
+    assertThat(stats.dropped()).isZero();
+    assertThat(stats.rejected()).isZero();
+    try (TrackingClient client = TrackingClient.create(config)) {
+      List<Long> history = client.getMetricHistory(id, "loss").stream().map(Metric::step).sorted()
+          .collect(Collectors.toList());
+      assertThat(history).isEqualTo(LongStream.range(0, steps).boxed().collect(Collectors.toList()));
+      assertThat(client.getCandidate(id).info().status()).isEqualTo(CandidateStatus.FINISHED);
+      assertThat(client.getCandidate(id).data().params()).containsEntry("lr", "0.01");
+    }
+  }
+
+  /** Restarts the server while a background stop/start runs, returning when it answers again. */
+  private static void restartServer() {
+    try {
+      String script = System.getProperty("mlflow.server.script");
+      java.io.File log = java.io.File.createTempFile("mlflow-restart", ".log");
+      Process p = new ProcessBuilder("bash", script, "restart").redirectErrorStream(true)
+          .redirectOutput(log).start();
+      assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("restart finished").isTrue();
+      assertThat(p.exitValue()).as("restart exit code").isZero();
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new AssertionError("restart failed", e);
+    }
+  }
+}
