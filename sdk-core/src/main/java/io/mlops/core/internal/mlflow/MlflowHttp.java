@@ -87,7 +87,9 @@ public final class MlflowHttp implements AutoCloseable {
     Map<String, String> extra = config.extraHeaders();
     String authorization = authorization(config);
     OkHttpClient.Builder b = new OkHttpClient.Builder()
-        .connectionPool(new ConnectionPool(8, 5, TimeUnit.MINUTES))
+        // MLflow 3.x's uvicorn closes idle connections after 5 s; expiring ours after 4 s keeps a request from
+        // landing on a socket the server is closing (which an unsafe request could not retry)
+        .connectionPool(new ConnectionPool(8, 4, TimeUnit.SECONDS))
         .connectTimeout(config.connectTimeout())
         .readTimeout(config.requestTimeout())
         .writeTimeout(config.requestTimeout())

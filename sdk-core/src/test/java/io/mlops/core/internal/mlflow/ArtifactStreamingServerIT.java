@@ -23,7 +23,7 @@ class ArtifactStreamingServerIT {
   @TempDir Path dir;
 
   private static String url() {
-    return System.getProperty("mlflow.server.url");
+    return MlflowServer.get().url();
   }
 
   @Test

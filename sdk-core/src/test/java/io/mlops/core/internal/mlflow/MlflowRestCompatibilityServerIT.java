@@ -8,6 +8,6 @@ import io.mlops.core.spi.BackendCompatibilityKit;
 class MlflowRestCompatibilityServerIT extends BackendCompatibilityKit {
   @Override
   protected TrackingClient openClient() {
-    return TrackingClient.create(MlopsConfig.builder().trackingUri(System.getProperty("mlflow.server.url")).build());
+    return TrackingClient.create(MlopsConfig.builder().trackingUri(MlflowServer.get().url()).build());
   }
 }

@@ -1,0 +1,587 @@
+package io.mlops.core;
+
+import io.mlops.core.internal.EntityValidator;
+import io.mlops.core.internal.mlflow.MlflowRestStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Pushes candidates, or a whole experiment, from one tracking backend to another, typically from a local store to a
+ * tracking server: params, tags, complete metric histories (every point with its timestamp and step), artifact
+ * files, status, start and end time, and name. Pushing again creates nothing twice: each target candidate carries
+ * the tag {@value #SOURCE_TAG} with its source candidate's id, and a later push completes that candidate with what
+ * it lacks (new metric points, params, tags, artifact files, a changed status) instead of creating another.
+ *
+ * <pre>{@code
+ * try (TrackingClient local = TrackingClient.create(MlopsConfig.builder().trackingUri("./mlruns").build());
+ *     TrackingClient server = TrackingClient.create(MlopsConfig.builder()
+ *         .trackingUri("https://mlflow.example.com").token(System.getenv("MLFLOW_TRACKING_TOKEN")).build())) {
+ *   SyncResult r = CandidateSync.between(local, server).pushExperiment("churn");
+ *   System.out.println(r.candidatesCreated() + " created, " + r.metricPointsSent() + " metric points sent");
+ *   r.conflicts().forEach(System.err::println);
+ * }
+ * }</pre>
+ *
+ * <p>What is never overwritten on the target is reported in {@link SyncResult#conflicts()} instead of failing the
+ * push: a param the target holds with another value, a copy that was deleted on the target. Transport and server
+ * failures propagate; running the push again resumes where it stopped. A push holds no state between calls, and
+ * instances are thread-safe; it neither owns nor closes the two clients. See {@code docs/sync.md}.
+ */
+public final class CandidateSync {
+  /** Tag on every target candidate: the id of the source candidate it is a copy of. */
+  public static final String SOURCE_TAG = "mlops.sync.source";
+
+  private static final String RUN_NAME_TAG = "mlflow.runName";
+  private static final String PARENT_RUN_TAG = "mlflow.parentRunId";
+  /** Metric points collected before they are handed to logBatch (which cuts them into requests). */
+  private static final int METRIC_FLUSH_POINTS = 10_000;
+
+  private final TrackingClient source;
+  private final TrackingClient target;
+  /** The target's rules, checked before sending, so that each refused entry can be reported on its own. */
+  private final EntityValidator targetRules;
+
+  private CandidateSync(TrackingClient source, TrackingClient target) {
+    this.source = source;
+    this.target = target;
+    this.targetRules = new EntityValidator(target.capabilities());
+  }
+
+  /**
+   * A push from {@code source} to {@code target}. Neither client is closed by it.
+   *
+   * @param source where the candidates are read
+   * @param target where they are created or completed
+   */
+  public static CandidateSync between(TrackingClient source, TrackingClient target) {
+    return new CandidateSync(Objects.requireNonNull(source, "source"), Objects.requireNonNull(target, "target"));
+  }
+
+  /**
+   * Pushes one candidate into an experiment of the target, created when missing. A copy pushed earlier (found by
+   * its {@value #SOURCE_TAG} tag in that experiment) is completed instead of created again.
+   *
+   * @param sourceCandidateId the candidate on the source
+   * @param targetExperimentName the experiment on the target
+   * @throws ResourceNotFoundException when the source has no such candidate
+   * @throws InvalidParameterException when the source candidate is deleted, or the target experiment is deleted
+   */
+  public SyncResult pushCandidate(String sourceCandidateId, String targetExperimentName) {
+    Objects.requireNonNull(sourceCandidateId, "sourceCandidateId");
+    Objects.requireNonNull(targetExperimentName, "targetExperimentName");
+    Candidate candidate = source.getCandidate(sourceCandidateId);
+    if (candidate.info().lifecycleStage() == LifecycleStage.DELETED) {
+      throw new InvalidParameterException("Source candidate " + sourceCandidateId
+          + " is deleted; restore it to push it");
+    }
+    Experiment targetExperiment = target.getOrCreateExperiment(targetExperimentName);
+    refuseSelfCopy(candidate.info().experimentId(), targetExperiment);
+    Tally tally = new Tally();
+    pushOne(candidate, new TargetExperiment(targetExperiment, false), tally);
+    return tally.result();
+  }
+
+  /**
+   * Pushes every active candidate of an experiment to the experiment of the same name on the target.
+   *
+   * @see #pushExperiment(String, String)
+   */
+  public SyncResult pushExperiment(String sourceExperimentName) {
+    return pushExperiment(sourceExperimentName, sourceExperimentName);
+  }
+
+  /**
+   * Pushes every active candidate of an experiment, and the experiment's tags, to an experiment of the target,
+   * created when missing. Deleted source candidates are not pushed, and a copy pushed before the source candidate
+   * was deleted stays on the target as it is. Parents are pushed before their nested candidates, so
+   * {@code mlflow.parentRunId} can name the parent's copy.
+   *
+   * @param sourceExperimentName the experiment on the source
+   * @param targetExperimentName the experiment on the target
+   * @throws ResourceNotFoundException when the source has no experiment of that name
+   * @throws InvalidParameterException when the source or the target experiment is deleted
+   */
+  public SyncResult pushExperiment(String sourceExperimentName, String targetExperimentName) {
+    Objects.requireNonNull(sourceExperimentName, "sourceExperimentName");
+    Objects.requireNonNull(targetExperimentName, "targetExperimentName");
+    Experiment sourceExperiment = source.getExperimentByName(sourceExperimentName);
+    if (sourceExperiment.lifecycleStage() == LifecycleStage.DELETED) {
+      throw new InvalidParameterException("Source experiment '" + sourceExperimentName + "' (id "
+          + sourceExperiment.id() + ") is deleted; restore it to push it");
+    }
+    Experiment targetExperiment = target.getOrCreateExperiment(targetExperimentName);
+    refuseSelfCopy(sourceExperiment.id(), targetExperiment);
+    Tally tally = new Tally();
+    for (Map.Entry<String, String> tag : sourceExperiment.tags().entrySet()) {
+      if (tag.getValue().equals(targetExperiment.tags().get(tag.getKey()))) {
+        continue;
+      }
+      try {
+        targetRules.experimentTag(tag.getKey(), tag.getValue());
+      } catch (ValidationException e) {
+        tally.conflict("experiment '" + targetExperimentName + "': tag not copied: " + e.getMessage());
+        continue;
+      }
+      target.setExperimentTag(targetExperiment.id(), tag.getKey(), tag.getValue());
+      tally.experimentTagsSet++;
+    }
+    // Read the whole list before writing anything: when source and target are one store, the search must not
+    // see the copies this push creates.
+    List<Candidate> candidates = source.searchCandidates(CandidateQuery.builder()
+        .addExperimentId(sourceExperiment.id()).viewType(ViewType.ACTIVE_ONLY).build()).stream()
+        .collect(Collectors.toList());
+    TargetExperiment to = new TargetExperiment(targetExperiment, true);
+    for (Candidate c : parentsFirst(candidates)) {
+      pushOne(c, to, tally);
+    }
+    return tally.result();
+  }
+
+  private void refuseSelfCopy(String sourceExperimentId, Experiment targetExperiment) {
+    boolean sameStore = source == target || source.config().trackingUri().equals(target.config().trackingUri());
+    if (sameStore && sourceExperimentId.equals(targetExperiment.id())) {
+      throw new ValidationException(targetExperiment.name(), "sync-into-itself", "Source and target are the same "
+          + "experiment ('" + targetExperiment.name() + "', id " + targetExperiment.id() + ") of the same store");
+    }
+  }
+
+  // ---------------------------------------------------------------- one candidate
+
+  private void pushOne(Candidate src, TargetExperiment to, Tally tally) {
+    String sourceId = src.id();
+    List<CandidateInfo> copies = to.copiesOf(sourceId);
+    Optional<String> name = desiredName(src);
+    CandidateInfo copy;
+    boolean created = copies.isEmpty();
+    if (created) {
+      ImmutableNewCandidate.Builder b = NewCandidate.builder().experimentId(to.experiment.id())
+          .startTime(src.info().startTime()).putTag(SOURCE_TAG, sourceId);
+      name.ifPresent(b::name);
+      src.info().userId().ifPresent(b::userId);
+      copy = target.createCandidate(b.build());
+      to.add(sourceId, copy);
+    } else {
+      copy = copies.get(0);
+      if (copies.size() > 1) {
+        tally.conflict("candidate " + sourceId + ": " + copies.size() + " candidates of target experiment '"
+            + to.experiment.name() + "' carry " + SOURCE_TAG + "=" + sourceId + " ("
+            + copies.stream().map(CandidateInfo::id).collect(Collectors.joining(", ")) + "); completed " + copy.id()
+            + " only");
+      }
+      if (copy.lifecycleStage() == LifecycleStage.DELETED) {
+        tally.conflict("candidate " + sourceId + ": its copy " + copy.id() + " is deleted on the target; left "
+            + "alone (restore it on the target, or delete its " + SOURCE_TAG + " tag to push a new copy)");
+        tally.candidatesSkipped++;
+        tally.candidateIds.put(sourceId, copy.id());
+        return;
+      }
+    }
+    tally.candidateIds.put(sourceId, copy.id());
+    Candidate dst = created ? null : target.getCandidate(copy.id());
+    String where = "candidate " + sourceId + " -> " + copy.id() + ": ";
+    long before = tally.changes();
+    pushParams(src, copy.id(), dst, where, tally);
+    pushTags(src, copy.id(), dst, name, to, where, tally);
+    pushMetrics(src, copy.id(), created, where, tally);
+    pushArtifacts(src.id(), copy.id(), created, tally);
+    // Status and end time last: a copy that shows a final status on the target has received everything else.
+    pushInfo(src.info(), created ? copy : dst.info(), name, created, where, tally);
+    if (created) {
+      tally.candidatesCreated++;
+    } else if (tally.changes() > before) {
+      tally.candidatesUpdated++;
+    } else {
+      tally.candidatesUnchanged++;
+    }
+  }
+
+  /** The source's name, or its {@code mlflow.runName} tag when the name is empty; empty when it has neither. */
+  private static Optional<String> desiredName(Candidate src) {
+    if (!src.info().name().isEmpty()) {
+      return Optional.of(src.info().name());
+    }
+    return Optional.ofNullable(src.data().tags().get(RUN_NAME_TAG)).filter(n -> !n.isEmpty());
+  }
+
+  private void pushParams(Candidate src, String copyId, Candidate dst, String where, Tally tally) {
+    Map<String, String> present = dst == null ? Map.of() : dst.data().params();
+    List<Param> missing = new ArrayList<>();
+    for (Map.Entry<String, String> p : src.data().params().entrySet()) {
+      String there = present.get(p.getKey());
+      if (there == null) {
+        try {
+          targetRules.param(p.getKey(), p.getValue());
+          missing.add(Param.of(p.getKey(), p.getValue()));
+        } catch (ValidationException e) {
+          tally.conflict(where + "param not copied: " + e.getMessage());
+        }
+      } else if (!there.equals(p.getValue())) {
+        tally.conflict(where + "param '" + p.getKey() + "' is '" + abbreviate(p.getValue()) + "' on the source and '"
+            + abbreviate(there) + "' on the target; params are write-once, the target keeps its value");
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    try {
+      // Params in calls of their own: a server refuses a whole request over one changed param, and metrics
+      // must not be lost with it.
+      target.logBatch(copyId, List.of(), missing, List.of());
+      tally.paramsLogged += missing.size();
+    } catch (InvalidParameterException e) {
+      // Another writer logged one of these params with another value between our read and our write; every other
+      // param was logged. Count what the target holds now.
+      Map<String, String> now = target.getCandidate(copyId).data().params();
+      for (Param p : missing) {
+        if (p.value().equals(now.get(p.key()))) {
+          tally.paramsLogged++;
+        }
+      }
+      tally.conflict(where + "the target refused params: " + e.getMessage());
+    }
+  }
+
+  private void pushTags(Candidate src, String copyId, Candidate dst, Optional<String> name, TargetExperiment to,
+      String where, Tally tally) {
+    Map<String, String> present = dst == null ? Map.of() : dst.data().tags();
+    Map<String, String> wanted = new LinkedHashMap<>();
+    for (Map.Entry<String, String> t : src.data().tags().entrySet()) {
+      String key = t.getKey();
+      if (key.equals(SOURCE_TAG) || key.equals(MlflowRestStore.CLIENT_REQUEST_ID_TAG) || key.equals(RUN_NAME_TAG)) {
+        continue; // the target's own marker, another store's bookkeeping, and the name (set below)
+      }
+      if (key.equals(PARENT_RUN_TAG)) {
+        List<CandidateInfo> parents = to.copiesOf(t.getValue());
+        if (parents.isEmpty()) {
+          if (!present.containsKey(key)) {
+            tally.conflict(where + "tag " + PARENT_RUN_TAG + " not copied: the parent " + t.getValue()
+                + " has no copy in target experiment '" + to.experiment.name() + "' yet; push it, then this again");
+          }
+          continue;
+        }
+        wanted.put(key, parents.get(0).id());
+        continue;
+      }
+      wanted.put(key, t.getValue());
+    }
+    name.ifPresent(n -> wanted.put(RUN_NAME_TAG, n));
+    List<Tag> changed = new ArrayList<>();
+    for (Map.Entry<String, String> t : wanted.entrySet()) {
+      if (t.getValue().equals(present.get(t.getKey()))) {
+        continue;
+      }
+      try {
+        targetRules.tag(t.getKey(), t.getValue());
+        changed.add(Tag.of(t.getKey(), t.getValue()));
+      } catch (ValidationException e) {
+        tally.conflict(where + "tag not copied: " + e.getMessage());
+      }
+    }
+    // A new copy was created with its name: the backend has set mlflow.runName already.
+    if (dst == null) {
+      changed.removeIf(t -> t.key().equals(RUN_NAME_TAG));
+    }
+    if (!changed.isEmpty()) {
+      target.logBatch(copyId, List.of(), List.of(), changed);
+      tally.tagsSet += changed.size();
+    }
+  }
+
+  private void pushMetrics(Candidate src, String copyId, boolean created, String where, Tally tally) {
+    List<Metric> pending = new ArrayList<>();
+    for (String key : src.data().metrics().keySet()) {
+      try {
+        targetRules.metricKey(key);
+      } catch (ValidationException e) {
+        long points = source.metricHistory(src.id(), key).stream().count();
+        tally.metricPointsSkipped += points;
+        tally.conflict(where + points + " points of metric '" + key + "' not copied: " + e.getMessage());
+        continue;
+      }
+      Set<PointKey> present = new HashSet<>();
+      long refusedTimestamps = 0;
+      if (!created) {
+        for (Metric m : target.metricHistory(copyId, key)) {
+          present.add(PointKey.of(m));
+        }
+      }
+      for (Metric m : source.metricHistory(src.id(), key)) {
+        if (m.timestamp() < 0) {
+          refusedTimestamps++;
+          tally.metricPointsSkipped++;
+          continue;
+        }
+        // Adding to the same set also sends an exact repeat within the source only once.
+        if (present.add(PointKey.of(m))) {
+          pending.add(m);
+          if (pending.size() >= METRIC_FLUSH_POINTS) {
+            flushMetrics(copyId, pending, tally);
+          }
+        } else {
+          tally.metricPointsSkipped++;
+        }
+      }
+      if (refusedTimestamps > 0) {
+        tally.conflict(where + refusedTimestamps + " points of metric '" + key + "' not copied: their timestamps "
+            + "are negative, which the target refuses");
+      }
+    }
+    flushMetrics(copyId, pending, tally);
+  }
+
+  private void flushMetrics(String copyId, List<Metric> pending, Tally tally) {
+    if (!pending.isEmpty()) {
+      target.logBatch(copyId, pending, List.of(), List.of());
+      tally.metricPointsSent += pending.size();
+      pending.clear();
+    }
+  }
+
+  private void pushArtifacts(String sourceId, String copyId, boolean created, Tally tally) {
+    List<ArtifactInfo> files = source.listArtifactsRecursively(sourceId, "");
+    if (files.isEmpty()) {
+      return;
+    }
+    Map<String, OptionalLong> present = new HashMap<>();
+    if (!created) {
+      for (ArtifactInfo f : target.listArtifactsRecursively(copyId, "")) {
+        present.put(f.path(), f.fileSize());
+      }
+    }
+    Path temp = null;
+    try {
+      for (ArtifactInfo f : files) {
+        OptionalLong there = present.get(f.path());
+        if (there != null && (!there.isPresent() || !f.fileSize().isPresent()
+            || there.getAsLong() == f.fileSize().getAsLong())) {
+          tally.artifactFilesSkipped++;
+          continue;
+        }
+        if (temp == null) {
+          temp = Files.createTempDirectory("mlops-sync-");
+        }
+        // Downloaded to <temp>/<path>, so the file keeps its name, and uploaded into the path's folder.
+        Path local = source.downloadArtifacts(sourceId, f.path(), temp);
+        int slash = f.path().lastIndexOf('/');
+        target.uploadArtifacts(copyId, local, slash < 0 ? "" : f.path().substring(0, slash));
+        Files.delete(local);
+        tally.artifactFilesUploaded++;
+      }
+    } catch (IOException e) {
+      throw new TransportException("Cannot stage artifacts of candidate " + sourceId + " in a temporary folder: "
+          + e.getMessage(), e);
+    } finally {
+      deleteTree(temp);
+    }
+  }
+
+  private void pushInfo(CandidateInfo src, CandidateInfo dst, Optional<String> name, boolean created, String where,
+      Tally tally) {
+    ImmutableCandidateUpdate.Builder update = CandidateUpdate.builder();
+    boolean needed = false;
+    if (src.status() != dst.status()) {
+      update.status(src.status());
+      needed = true;
+    }
+    if (src.endTime().isPresent() && !src.endTime().equals(dst.endTime())) {
+      update.endTime(src.endTime().getAsLong());
+      needed = true;
+    }
+    if (name.isPresent() && !name.get().equals(dst.name())) {
+      update.name(name.get());
+      needed = true;
+    }
+    if (needed) {
+      target.updateCandidate(dst.id(), update.build());
+      tally.infoUpdates++;
+    }
+    if (!created && src.startTime() != dst.startTime()) {
+      tally.conflict(where + "start time is " + src.startTime() + " on the source and " + dst.startTime()
+          + " on the target; a start time cannot be changed");
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Orders candidates so that a parent ({@code mlflow.parentRunId}) comes before its children. */
+  private static List<Candidate> parentsFirst(List<Candidate> candidates) {
+    Map<String, Candidate> byId = new LinkedHashMap<>();
+    candidates.stream().sorted(Comparator.comparingLong((Candidate c) -> c.info().startTime())
+        .thenComparing(Candidate::id)).forEach(c -> byId.put(c.id(), c));
+    List<Candidate> ordered = new ArrayList<>(candidates.size());
+    Set<String> placed = new HashSet<>();
+    for (Candidate c : byId.values()) {
+      Deque<Candidate> chain = new ArrayDeque<>();
+      Set<String> onChain = new HashSet<>();
+      for (Candidate at = c; at != null && !placed.contains(at.id()) && onChain.add(at.id());
+          at = byId.get(at.data().tags().get(PARENT_RUN_TAG))) {
+        chain.push(at);
+      }
+      while (!chain.isEmpty()) {
+        Candidate next = chain.pop();
+        placed.add(next.id());
+        ordered.add(next);
+      }
+    }
+    return ordered;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException ignored) {
+      // best effort: a leftover temporary folder is harmless
+    }
+  }
+
+  /**
+   * A metric point's identity: timestamp, step and value (the key is the same within one history). NaN is one
+   * value (doubleToLongBits folds its bit patterns); ±Infinity equals ±Double.MAX_VALUE and -0.0 equals 0.0,
+   * because MLflow's SQL store keeps infinities as ±MAX_VALUE and REAL columns lose the sign of zero: without
+   * this, every push would send those points again.
+   */
+  private static final class PointKey {
+    private final long timestamp;
+    private final long step;
+    private final long valueBits;
+
+    private PointKey(long timestamp, long step, long valueBits) {
+      this.timestamp = timestamp;
+      this.step = step;
+      this.valueBits = valueBits;
+    }
+
+    static PointKey of(Metric m) {
+      double v = m.value();
+      if (v == Double.POSITIVE_INFINITY) {
+        v = Double.MAX_VALUE;
+      } else if (v == Double.NEGATIVE_INFINITY) {
+        v = -Double.MAX_VALUE;
+      } else if (v == 0.0) {
+        v = 0.0; // -0.0 == 0.0 is true: both become +0.0
+      }
+      return new PointKey(m.timestamp(), m.step(), Double.doubleToLongBits(v));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof PointKey)) {
+        return false;
+      }
+      PointKey k = (PointKey) o;
+      return timestamp == k.timestamp && step == k.step && valueBits == k.valueBits;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(timestamp) * 961 + Long.hashCode(step) * 31 + Long.hashCode(valueBits);
+    }
+  }
+
+  /** The target experiment and the copies in it, by source candidate id. */
+  private final class TargetExperiment {
+    final Experiment experiment;
+    /** True when {@link #copies} was filled from one search of the whole experiment. */
+    private final boolean indexed;
+    private final Map<String, List<CandidateInfo>> copies = new HashMap<>();
+
+    TargetExperiment(Experiment experiment, boolean indexAll) {
+      this.experiment = experiment;
+      this.indexed = indexAll;
+      if (indexAll) {
+        // One search instead of one per candidate: on a local store every search reads every candidate.
+        for (Candidate c : target.searchCandidates(CandidateQuery.builder().addExperimentId(experiment.id())
+            .viewType(ViewType.ALL).build())) {
+          String of = c.data().tags().get(SOURCE_TAG);
+          if (of != null) {
+            copies.computeIfAbsent(of, k -> new ArrayList<>()).add(c.info());
+          }
+        }
+      }
+    }
+
+    /** The target candidates that are copies of a source candidate, active ones first, then by id. */
+    List<CandidateInfo> copiesOf(String sourceId) {
+      if (!indexed && !copies.containsKey(sourceId)) {
+        copies.put(sourceId, target.searchCandidates(CandidateQuery.builder().addExperimentId(experiment.id())
+            .filter("tags.`" + SOURCE_TAG + "` = '" + sourceId + "'").viewType(ViewType.ALL).build()).stream()
+            .map(Candidate::info).collect(Collectors.toCollection(ArrayList::new)));
+      }
+      List<CandidateInfo> found = copies.getOrDefault(sourceId, List.of());
+      return found.stream().sorted(Comparator.comparing(CandidateInfo::lifecycleStage)
+          .thenComparing(CandidateInfo::id)).collect(Collectors.toList());
+    }
+
+    void add(String sourceId, CandidateInfo copy) {
+      copies.computeIfAbsent(sourceId, k -> new ArrayList<>()).add(copy);
+    }
+  }
+
+  /** Mutable counters of one push. */
+  private static final class Tally {
+    int candidatesCreated;
+    int candidatesUpdated;
+    int candidatesUnchanged;
+    int candidatesSkipped;
+    long metricPointsSent;
+    long metricPointsSkipped;
+    int paramsLogged;
+    int tagsSet;
+    int experimentTagsSet;
+    int artifactFilesUploaded;
+    int artifactFilesSkipped;
+    int infoUpdates;
+    final List<String> conflicts = new ArrayList<>();
+    final Map<String, String> candidateIds = new LinkedHashMap<>();
+
+    void conflict(String message) {
+      conflicts.add(message);
+    }
+
+    /** Everything written to a candidate so far, to tell an updated candidate from an unchanged one. */
+    long changes() {
+      return metricPointsSent + paramsLogged + tagsSet + artifactFilesUploaded + infoUpdates;
+    }
+
+    SyncResult result() {
+      return SyncResult.builder()
+          .candidatesCreated(candidatesCreated)
+          .candidatesUpdated(candidatesUpdated)
+          .candidatesUnchanged(candidatesUnchanged)
+          .candidatesSkipped(candidatesSkipped)
+          .metricPointsSent(metricPointsSent)
+          .metricPointsSkipped(metricPointsSkipped)
+          .paramsLogged(paramsLogged)
+          .tagsSet(tagsSet)
+          .experimentTagsSet(experimentTagsSet)
+          .artifactFilesUploaded(artifactFilesUploaded)
+          .artifactFilesSkipped(artifactFilesSkipped)
+          .addAllConflicts(conflicts)
+          .putAllCandidateIds(candidateIds)
+          .build();
+    }
+  }
+}
