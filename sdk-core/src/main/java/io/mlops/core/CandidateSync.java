@@ -245,8 +245,8 @@ public final class CandidateSync {
       target.logBatch(copyId, List.of(), missing, List.of());
       tally.paramsLogged += missing.size();
     } catch (InvalidParameterException e) {
-      // Another writer logged one of these params with another value between our read and our write; every other
-      // param was logged. Count what the target holds now.
+      // Another writer logged one of these params with another value between our read and our write. A server
+      // refuses the whole request that held it, so count what the target holds now; a later push logs the rest.
       Map<String, String> now = target.getCandidate(copyId).data().params();
       for (Param p : missing) {
         if (p.value().equals(now.get(p.key()))) {

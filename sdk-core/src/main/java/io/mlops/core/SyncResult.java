@@ -59,7 +59,7 @@ public interface SyncResult {
    */
   List<String> conflicts();
 
-  /** The target candidate id of each pushed source candidate, by source candidate id. */
+  /** The target candidate id of each source candidate the push handled (skipped ones included), by source id. */
   Map<String, String> candidateIds();
 
   /** True when {@link #conflicts()} is not empty. */
