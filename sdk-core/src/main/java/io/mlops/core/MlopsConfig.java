@@ -143,7 +143,11 @@ public final class MlopsConfig {
     String sep = "";
     for (Map.Entry<MlopsSetting, String> e : values.entrySet()) {
       b.append(sep).append(e.getKey().name().toLowerCase(Locale.ROOT)).append('=');
-      b.append(e.getKey().isSecret() ? "****" : e.getValue());
+      String v = e.getValue();
+      if (e.getKey() == MlopsSetting.TRACKING_URI) {
+        v = v.replaceAll("(?<=://)[^/@]*@", "****@"); // http://user:password@host is a form MLflow users write
+      }
+      b.append(e.getKey().isSecret() ? "****" : v);
       sep = ", ";
     }
     return b.append('}').toString();

@@ -80,12 +80,16 @@ public final class MlflowHttp implements AutoCloseable {
       throw new ConfigurationException("Tracking URI '" + redact(config.trackingUri())
           + "' is not a valid http(s) URL");
     }
-    this.base = url;
+    // http://user:password@host, which MLflow's Python client honours, is basic auth unless credentials are set
+    String urlUser = url.username().isEmpty() ? null : url.username();
+    String urlPassword = url.password();
+    this.base = url.newBuilder().username("").password("").build();
     this.maxRetries = config.maxRetries();
     this.sleeper = sleeper;
     this.maxBackoffMillis = maxBackoffMillis;
     Map<String, String> extra = config.extraHeaders();
-    String authorization = authorization(config);
+    String authorization = authorization(config, urlUser, urlPassword);
+    HttpUrl origin = base;
     OkHttpClient.Builder b = new OkHttpClient.Builder()
         // MLflow 3.x's uvicorn closes idle connections after 5 s; expiring ours after 4 s keeps a request from
         // landing on a socket the server is closing (which an unsafe request could not retry)
@@ -94,11 +98,20 @@ public final class MlflowHttp implements AutoCloseable {
         .readTimeout(config.requestTimeout())
         .writeTimeout(config.requestTimeout())
         .retryOnConnectionFailure(false) // our own policy decides what may be sent twice
-        .addInterceptor(chain -> {
-          Request.Builder r = chain.request().newBuilder().header("User-Agent", USER_AGENT);
-          extra.forEach(r::header);
-          if (authorization != null) {
-            r.header("Authorization", authorization);
+        // A network interceptor sees every request actually sent, redirects included: credentials and extra
+        // headers go only to the configured server's origin, never to a host a redirect points at.
+        .addNetworkInterceptor(chain -> {
+          Request request = chain.request();
+          Request.Builder r = request.newBuilder().header("User-Agent", USER_AGENT);
+          HttpUrl u = request.url();
+          if (u.scheme().equals(origin.scheme()) && u.host().equals(origin.host()) && u.port() == origin.port()) {
+            extra.forEach(r::header);
+            if (authorization != null) {
+              r.header("Authorization", authorization);
+            }
+          } else {
+            r.removeHeader("Authorization");
+            extra.keySet().forEach(r::removeHeader);
           }
           return chain.proceed(r.build());
         });
@@ -165,11 +178,18 @@ public final class MlflowHttp implements AutoCloseable {
    * @throws TransportException when no answer came
    */
   public JsonNode execute(Request request, Retry retry) {
-    try (Response response = open(request, retry); ResponseBody body = response.body()) {
-      return parse(body == null ? "" : body.string(), request);
-    } catch (IOException e) {
-      throw new TransportException("Reading the answer to " + request.method() + " " + describe(request.url())
-          + " failed: " + e.getMessage(), e);
+    for (int attempt = 0; ; attempt++) {
+      try (Response response = open(request, retry); ResponseBody body = response.body()) {
+        return parse(body == null ? "" : body.string(), request);
+      } catch (IOException e) {
+        // the connection broke while the answer was read: safe requests go again
+        if (retry == Retry.SAFE && attempt < maxRetries) {
+          backoff(attempt, null);
+          continue;
+        }
+        throw new TransportException("Reading the answer to " + request.method() + " " + describe(request.url())
+            + " failed: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -319,12 +339,14 @@ public final class MlflowHttp implements AutoCloseable {
     return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
   }
 
-  private static String authorization(MlopsConfig config) {
+  private static String authorization(MlopsConfig config, String urlUser, String urlPassword) {
     if (config.token().isPresent()) {
       return "Bearer " + config.token().get();
     }
-    if (config.username().isPresent()) {
-      String pair = config.username().get() + ":" + config.password().orElse("");
+    String user = config.username().orElse(urlUser);
+    if (user != null) {
+      String password = config.username().isPresent() ? config.password().orElse("") : urlPassword;
+      String pair = user + ":" + password;
       return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
     return null;

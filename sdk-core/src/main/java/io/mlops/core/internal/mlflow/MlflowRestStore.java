@@ -71,7 +71,10 @@ public final class MlflowRestStore implements TrackingStore {
       return Optional.of(MlflowJson.experiment(http.get(API + "experiments/get-by-name",
           Map.of("experiment_name", name)).path("experiment")));
     } catch (ResourceNotFoundException e) {
-      return Optional.empty();
+      if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode())) {
+        return Optional.empty();
+      }
+      throw e; // ENDPOINT_NOT_FOUND and the like: a wrong URL, not a missing experiment
     }
   }
 

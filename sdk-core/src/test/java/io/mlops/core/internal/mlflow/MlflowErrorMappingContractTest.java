@@ -72,6 +72,20 @@ class MlflowErrorMappingContractTest {
   }
 
   @Test
+  void findExperimentByName_whenTheEndpointIsMissing_failsInsteadOfReportingNoExperiment() {
+    // Flask's default 404 page, as a server answers for a path it does not serve (a tracking URI missing its
+    // reverse-proxy prefix, or a partial implementation such as GitLab's, protocol notes "Implications")
+    wm.stubFor(get(urlPathEqualTo(API + "experiments/get-by-name")).willReturn(aResponse().withStatus(404)
+        .withHeader("Content-Type", "text/html")
+        .withBody("<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+            + "<p>The requested URL was not found on the server.</p>\n")));
+
+    assertThatThrownBy(() -> client.findExperimentByName("churn"))
+        .isInstanceOfSatisfying(MlopsServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(404))
+        .hasMessageContaining("/api/2.0/mlflow/experiments/get-by-name");
+  }
+
+  @Test
   void resourceAlreadyExistsWithHttp400_isResourceAlreadyExists() {
     // RESOURCE_ALREADY_EXISTS comes with HTTP 400, not 409 (protocol notes §1, ERROR_CODE_TO_HTTP_STATUS)
     wm.stubFor(post(urlEqualTo(API + "experiments/create")).willReturn(MlflowStubs.error(400,

@@ -211,6 +211,19 @@ class MlflowRetryContractTest {
   }
 
   @Test
+  void answerBrokenMidBody_onGet_isRetried() {
+    // runs/get → {run:{info,data}} (protocol notes §1); the first answer's headers arrive, then its chunked body
+    // breaks: as much a connection failure as a reset before the headers
+    sequence(wm, "cut", () -> get(urlPathEqualTo(API + "runs/get")),
+        aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK),
+        json("{\"run\":" + run(RUN_ID, artifactUri()) + "}"));
+
+    assertThat(client.getCandidate(RUN_ID).info().id()).isEqualTo(RUN_ID);
+
+    wm.verify(2, getRequestedFor(urlPathEqualTo(API + "runs/get")));
+  }
+
+  @Test
   void connectionReset_onExperimentCreate_isNotRetried() {
     // experiments/create (protocol notes §1); a lost answer may hide an applied create
     sequence(wm, "reset", () -> post(urlEqualTo(API + "experiments/create")),
