@@ -178,13 +178,14 @@ public final class MlflowHttp implements AutoCloseable {
    * @throws TransportException when no answer came
    */
   public JsonNode execute(Request request, Retry retry) {
-    for (int attempt = 0; ; attempt++) {
-      try (Response response = open(request, retry); ResponseBody body = response.body()) {
+    int[] attempt = {0};
+    while (true) {
+      try (Response response = open(request, retry, attempt); ResponseBody body = response.body()) {
         return parse(body == null ? "" : body.string(), request);
       } catch (IOException e) {
         // the connection broke while the answer was read: safe requests go again
-        if (retry == Retry.SAFE && attempt < maxRetries) {
-          backoff(attempt, null);
+        if (retry == Retry.SAFE && attempt[0] < maxRetries) {
+          backoff(attempt[0]++, null);
           continue;
         }
         throw new TransportException("Reading the answer to " + request.method() + " " + describe(request.url())
@@ -198,14 +199,22 @@ public final class MlflowHttp implements AutoCloseable {
    * closes it.
    */
   public Response open(Request request, Retry retry) {
-    for (int attempt = 0; ; attempt++) {
+    return open(request, retry, new int[] {0});
+  }
+
+  /** {@link #open(Request, Retry)} with an attempt counter shared with the caller's own retries. */
+  private Response open(Request request, Retry retry, int[] attempts) {
+    for (; ; attempts[0]++) {
+      int attempt = attempts[0];
       Response response;
       try {
         response = client.newCall(request).execute();
       } catch (IOException e) {
         TransportException failure = new TransportException(request.method() + " " + describe(request.url())
             + " failed: " + e.getMessage(), e);
-        if (retry == Retry.SAFE && attempt < maxRetries && !(e instanceof InterruptedIOException
+        boolean certificate = e instanceof javax.net.ssl.SSLHandshakeException
+            || e instanceof javax.net.ssl.SSLPeerUnverifiedException; // will fail the same way again
+        if (retry == Retry.SAFE && attempt < maxRetries && !certificate && !(e instanceof InterruptedIOException
             && Thread.currentThread().isInterrupted())) {
           backoff(attempt, null);
           continue;
@@ -289,7 +298,8 @@ public final class MlflowHttp implements AutoCloseable {
     long millis = -1;
     if (retryAfter != null) {
       try {
-        millis = Math.min(Long.parseLong(retryAfter.trim()) * 1000L, maxBackoffMillis);
+        long seconds = Long.parseLong(retryAfter.trim());
+        millis = seconds < 0 ? -1 : Math.min(seconds, maxBackoffMillis / 1000) * 1000L;
       } catch (NumberFormatException httpDate) {
         millis = -1; // an HTTP date: fall back to our own backoff
       }
@@ -376,7 +386,7 @@ public final class MlflowHttp implements AutoCloseable {
 
   /** A URL without user info, for messages. */
   static String redact(String uri) {
-    return uri.replaceAll("//[^/@]*@", "//");
+    return uri.replaceAll("//[^/?#]*@", "//"); // up to the last '@' of the authority, as URL parsers read it
   }
 
   private static String version() {

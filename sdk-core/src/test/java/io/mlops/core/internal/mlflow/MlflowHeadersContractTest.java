@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.mlops.core.ConfigurationException;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.MlopsSetting;
 import io.mlops.core.PermissionDeniedException;
@@ -182,6 +183,42 @@ class MlflowHeadersContractTest {
     MlopsConfig config = MlflowStubs.config("http://alice:" + PASSWORD + "@127.0.0.1:" + wm.getPort()).build();
 
     assertThat(config.toString()).contains("127.0.0.1").doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void configToString_hidesAPasswordContainingAnAtSign() {
+    // an unencoded '@' in the password: OkHttp (and requests) take the last '@' as the end of the user info
+    MlopsConfig config = MlflowStubs.config("http://alice:s3cr@t-" + PASSWORD + "@127.0.0.1:" + wm.getPort())
+        .build();
+
+    assertThat(config.toString()).contains("127.0.0.1").doesNotContain(PASSWORD, "s3cr");
+  }
+
+  @Test
+  void invalidTrackingUri_errorHidesAPasswordContainingAnAtSign() {
+    // a URL OkHttp cannot parse (a space in the host) reaches the ConfigurationException's message
+    MlopsConfig config = MlflowStubs.config("http://alice:s3cr@t-" + PASSWORD + "@bad host:5000").build();
+
+    Throwable thrown = catchThrowable(() -> TrackingClient.create(config));
+
+    assertThat(thrown).isInstanceOf(ConfigurationException.class);
+    assertThat(everythingPrinted(thrown)).contains("bad host").doesNotContain(PASSWORD, "s3cr");
+  }
+
+  @Test
+  void userInfoInTheTrackingUri_isSentAsBasicAuthorizationAndNotAsPartOfTheUrl() {
+    stubExperimentGet();
+    String expected = "Basic " + Base64.getEncoder()
+        .encodeToString(("alice:p@ss " + PASSWORD).getBytes(StandardCharsets.UTF_8));
+
+    try (TrackingClient client = TrackingClient.create(MlflowStubs.config("http://alice:p%40ss%20" + PASSWORD
+        + "@127.0.0.1:" + wm.getPort()).build())) {
+      client.getExperiment(EXP_ID);
+      assertThat(client.toString()).doesNotContain(PASSWORD);
+    }
+
+    wm.verify(1, getRequestedFor(urlPathEqualTo(API + "experiments/get"))
+        .withHeader("Authorization", equalTo(expected)));
   }
 
   @Test
