@@ -83,6 +83,11 @@ public final class MlopsConfig {
     return java.time.Duration.ofSeconds(Long.parseLong(values.get(MlopsSetting.HTTP_CONNECT_TIMEOUT)));
   }
 
+  /** How long one JSON call may take end to end ({@code MLOPS_HTTP_CALL_TIMEOUT}, seconds; zero: no limit). */
+  public java.time.Duration callTimeout() {
+    return java.time.Duration.ofSeconds(Long.parseLong(values.get(MlopsSetting.HTTP_CALL_TIMEOUT)));
+  }
+
   /** Retries of a retryable request ({@code MLFLOW_HTTP_REQUEST_MAX_RETRIES}). */
   public int maxRetries() {
     return Integer.parseInt(values.get(MlopsSetting.HTTP_REQUEST_MAX_RETRIES));
@@ -241,6 +246,7 @@ public final class MlopsConfig {
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_TIMEOUT, 1);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_CONNECT_TIMEOUT, 1);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_MAX_RETRIES, 0);
+      requireNonNegativeInt(resolved, MlopsSetting.HTTP_CALL_TIMEOUT, 0);
       parseHeaders(resolved.get(MlopsSetting.HTTP_HEADERS));
       return new MlopsConfig(resolved);
     }

@@ -32,6 +32,9 @@ public enum MlopsSetting {
   HTTP_REQUEST_MAX_RETRIES("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "7", false),
   /** Seconds to wait for a connection to a tracking server. */
   HTTP_CONNECT_TIMEOUT("MLOPS_HTTP_CONNECT_TIMEOUT", "10", false),
+  /** Seconds one JSON call may take from start to end, retries excluded; 0 for no limit. Artifact transfers,
+   * which stream for as long as the file needs, are bounded by the request timeout per read instead. */
+  HTTP_CALL_TIMEOUT("MLOPS_HTTP_CALL_TIMEOUT", "300", false),
   /** Extra request headers, {@code Name: value} pairs separated by newlines or {@code ;}. Secret. */
   HTTP_HEADERS("MLOPS_HTTP_HEADERS", null, true);
 

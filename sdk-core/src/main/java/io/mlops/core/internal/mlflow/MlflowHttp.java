@@ -65,6 +65,7 @@ public final class MlflowHttp implements AutoCloseable {
 
   private final HttpUrl base;
   private final OkHttpClient client;
+  private final long callTimeoutMillis;
   private final int maxRetries;
   private final Sleeper sleeper;
   private final long maxBackoffMillis;
@@ -85,6 +86,7 @@ public final class MlflowHttp implements AutoCloseable {
     String urlPassword = url.password();
     this.base = url.newBuilder().username("").password("").build();
     this.maxRetries = config.maxRetries();
+    this.callTimeoutMillis = config.callTimeout().toMillis();
     this.sleeper = sleeper;
     this.maxBackoffMillis = maxBackoffMillis;
     Map<String, String> extra = config.extraHeaders();
@@ -180,7 +182,7 @@ public final class MlflowHttp implements AutoCloseable {
   public JsonNode execute(Request request, Retry retry) {
     int[] attempt = {0};
     while (true) {
-      try (Response response = open(request, retry, attempt); ResponseBody body = response.body()) {
+      try (Response response = open(request, retry, attempt, callTimeoutMillis); ResponseBody body = response.body()) {
         return parse(body == null ? "" : body.string(), request);
       } catch (IOException e) {
         // the connection broke while the answer was read: safe requests go again
@@ -199,16 +201,20 @@ public final class MlflowHttp implements AutoCloseable {
    * closes it.
    */
   public Response open(Request request, Retry retry) {
-    return open(request, retry, new int[] {0});
+    return open(request, retry, new int[] {0}, 0);
   }
 
   /** {@link #open(Request, Retry)} with an attempt counter shared with the caller's own retries. */
-  private Response open(Request request, Retry retry, int[] attempts) {
+  private Response open(Request request, Retry retry, int[] attempts, long callTimeout) {
     for (; ; attempts[0]++) {
       int attempt = attempts[0];
       Response response;
       try {
-        response = client.newCall(request).execute();
+        okhttp3.Call call = client.newCall(request);
+        if (callTimeout > 0) {
+          call.timeout().timeout(callTimeout, TimeUnit.MILLISECONDS);
+        }
+        response = call.execute();
       } catch (IOException e) {
         TransportException failure = new TransportException(request.method() + " " + describe(request.url())
             + " failed: " + e.getMessage(), e);
