@@ -82,6 +82,68 @@ public final class EntityValidator {
     }
   }
 
+  /**
+   * Checks a model name: not blank, at most 256 characters, and no {@code /}, {@code \}, {@code %} or control
+   * character (the file store keeps a model in a folder of that name, mlflow/store/model_registry/file_store.py).
+   */
+  public static void modelName(String name) {
+    if (name == null || name.trim().isEmpty()) {
+      throw new ValidationException(String.valueOf(name), "model-name-empty", "Model name must not be empty");
+    }
+    if (name.length() > 256) {
+      throw new ValidationException(name, "model-name-length",
+          "Model name '" + abbreviate(name) + "' is " + name.length() + " characters long; at most 256 are allowed");
+    }
+    if (name.equals(".") || name.equals("..")) {
+      throw new ValidationException(name, "model-name-characters", "Model name '" + name + "' is not allowed");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '/' || c == '\\' || c == '%' || c < 32) {
+        throw new ValidationException(name, "model-name-characters", "Model name '" + name + "' contains '"
+            + (c < 32 ? "\\u" + String.format("%04x", (int) c) : String.valueOf(c))
+            + "' at position " + i + "; model names may not contain '/', '\\', '%' or control characters");
+      }
+    }
+  }
+
+  /**
+   * Checks an alias with MLflow's rules (protocol notes §3): {@code ^[\w\-]+$}, at most 255 characters, and not
+   * a reserved name ({@code latest}, or {@code v} followed by digits, which would read as a version).
+   */
+  public static void alias(String alias) {
+    if (alias == null || alias.isEmpty()) {
+      throw new ValidationException(String.valueOf(alias), "alias-empty", "An alias must not be empty");
+    }
+    if (alias.length() > 255) {
+      throw new ValidationException(alias, "alias-length", "Alias '" + abbreviate(alias) + "' is " + alias.length()
+          + " characters long; at most 255 are allowed");
+    }
+    for (int i = 0; i < alias.length(); ) {
+      int cp = alias.codePointAt(i);
+      if (!(Character.isLetterOrDigit(cp) || cp == '_' || cp == '-')) {
+        throw new ValidationException(alias, "alias-characters", "Alias '" + alias + "' contains '"
+            + new String(Character.toChars(cp)) + "' at position " + i
+            + "; aliases may contain only letters, digits, '_' and '-'");
+      }
+      i += Character.charCount(cp);
+    }
+    boolean versionLike = alias.length() > 1 && (alias.charAt(0) == 'v' || alias.charAt(0) == 'V');
+    for (int i = 1; versionLike && i < alias.length(); i++) {
+      versionLike = alias.charAt(i) >= '0' && alias.charAt(i) <= '9';
+    }
+    if (alias.equalsIgnoreCase("latest") || versionLike) {
+      throw new ValidationException(alias, "alias-reserved", "Alias '" + alias
+          + "' is reserved: 'latest' and 'v<digits>' would be read as a version reference");
+    }
+  }
+
+  /** Checks a model or model-version tag: a valid key, a value of at most 5000 characters (MLflow's limit). */
+  public void registryTag(String key, String value) {
+    key("Registry tag", key);
+    value("Registry tag", key, value, capabilities.maxExperimentTagValueLength());
+  }
+
   /** Checks a candidate id: MLflow's {@code ^[a-zA-Z0-9][\w\-]{0,255}$}. */
   public static void candidateId(String id) {
     identifier("candidate id", id, 256);

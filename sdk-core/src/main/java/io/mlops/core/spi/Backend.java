@@ -11,6 +11,15 @@ public interface Backend extends AutoCloseable {
   /** Candidate artifacts. */
   ArtifactStore artifactStore();
 
+  /**
+   * The model registry.
+   *
+   * @throws io.mlops.core.OperationNotSupportedException when the backend has none
+   */
+  default RegistryStore registryStore() {
+    throw new io.mlops.core.OperationNotSupportedException(capabilities().backendName(), "the model registry");
+  }
+
   /** Releases resources; idempotent. */
   @Override
   void close();

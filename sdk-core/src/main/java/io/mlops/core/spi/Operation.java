@@ -23,5 +23,10 @@ public enum Operation {
   DELETE_TAG,
   UPLOAD_ARTIFACT,
   LIST_ARTIFACTS,
-  DOWNLOAD_ARTIFACT
+  DOWNLOAD_ARTIFACT,
+  /** Models and versions: create, get, search, tags, delete. */
+  MODEL_REGISTRY,
+  RENAME_MODEL,
+  MODEL_ALIASES,
+  DELETE_MODEL_VERSION
 }

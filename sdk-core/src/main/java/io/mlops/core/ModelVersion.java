@@ -1,0 +1,64 @@
+package io.mlops.core;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/**
+ * A model version as the backend stores it. {@link #version()} is the backend's own id (MLflow numbers versions
+ * 1, 2, 3); the semantic version the registry works with is kept in the {@value #SEMVER_TAG} tag.
+ */
+@Value.Immutable
+public interface ModelVersion {
+  /** Tag holding the semantic version ({@code 1.4.0}) on backends whose own version ids are not semver. */
+  String SEMVER_TAG = "mlops.semver";
+
+  /** The model's name. */
+  String modelName();
+
+  /** The backend's version id. */
+  String version();
+
+  /** Creation time in milliseconds. */
+  long creationTime();
+
+  /** Last update time in milliseconds. */
+  long lastUpdateTime();
+
+  /** The description; empty when none. */
+  @Value.Default
+  default String description() {
+    return "";
+  }
+
+  /** Where the version's files are: an artifact URI inside its candidate's artifacts. */
+  String source();
+
+  /** The candidate it was promoted from, if any. */
+  Optional<String> candidateId();
+
+  /** The backend's status ({@code READY} once usable). */
+  @Value.Default
+  default String status() {
+    return "READY";
+  }
+
+  /** The version's tags (metadata). */
+  Map<String, String> tags();
+
+  /** The aliases pointing at this version. */
+  List<String> aliases();
+
+  /** The semantic version from {@value #SEMVER_TAG}, if set. */
+  @Value.Derived
+  @Value.Auxiliary
+  default Optional<String> semver() {
+    return Optional.ofNullable(tags().get(SEMVER_TAG));
+  }
+
+  /** A builder. */
+  static ImmutableModelVersion.Builder builder() {
+    return ImmutableModelVersion.builder();
+  }
+}

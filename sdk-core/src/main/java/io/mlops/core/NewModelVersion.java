@@ -1,0 +1,29 @@
+package io.mlops.core;
+
+import java.util.Map;
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/** What is needed to create a model version. */
+@Value.Immutable
+public interface NewModelVersion {
+  /** The model. */
+  String modelName();
+
+  /** The artifact URI of the version's files. */
+  String source();
+
+  /** The candidate the files come from. */
+  Optional<String> candidateId();
+
+  /** Initial tags (the semver tag included, so that it is set in the same request). */
+  Map<String, String> tags();
+
+  /** The description. */
+  Optional<String> description();
+
+  /** A builder. */
+  static ImmutableNewModelVersion.Builder builder() {
+    return ImmutableNewModelVersion.builder();
+  }
+}
