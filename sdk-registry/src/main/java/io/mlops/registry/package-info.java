@@ -1,5 +1,12 @@
 /**
- * The model registry (semver model versions, promotion, aliases, model URIs). This module has no API yet; it is
- * being built on top of {@code io.mlops.core} (design §7).
+ * The model registry: promote a candidate into an immutable, semantically versioned model version
+ * ({@link io.mlops.registry.ModelRegistry#promote}), move aliases such as {@code champion}, resolve model URIs
+ * ({@code models:/churn@champion}) and download a version's files.
  */
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PUBLIC,
+    defaults = @Value.Immutable(copy = true))
 package io.mlops.registry;
+
+import org.immutables.value.Value;

@@ -1,0 +1,734 @@
+package io.mlops.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.mlops.core.ArtifactInfo;
+import io.mlops.core.Candidate;
+import io.mlops.core.MlopsConfig;
+import io.mlops.core.MlopsException;
+import io.mlops.core.Model;
+import io.mlops.core.ModelQuery;
+import io.mlops.core.ModelVersion;
+import io.mlops.core.NewModelVersion;
+import io.mlops.core.RegistryClient;
+import io.mlops.core.ResourceAlreadyExistsException;
+import io.mlops.core.ResourceNotFoundException;
+import io.mlops.core.SerializationException;
+import io.mlops.core.TrackingClient;
+import io.mlops.core.TransferListener;
+import io.mlops.core.TransportException;
+import io.mlops.core.ValidationException;
+import io.mlops.core.internal.ArtifactPaths;
+import io.mlops.core.internal.BackendResolver;
+import io.mlops.core.internal.EntityValidator;
+import io.mlops.core.spi.Backend;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.semver4j.Semver;
+
+/**
+ * The high-level registry: promote the best candidate into an immutable, semantically versioned model version,
+ * move aliases, resolve model URIs and download a version's files, on the local store or an MLflow server.
+ *
+ * <pre>{@code
+ * try (ModelRegistry registry = ModelRegistry.create()) {
+ *   RegisteredVersion v = registry.promote(Promotion.builder()
+ *       .candidateId(best.id()).modelName("churn").version(VersionSpec.bump(Bump.MINOR))
+ *       .artifactPath("model").build());
+ *   registry.setAlias("churn", "champion", v.semver());
+ *   Path dir = registry.download("models:/churn@champion", Paths.get("deploy/churn"));
+ * }
+ * }</pre>
+ *
+ * <p>Semantic versions live in the version's {@value ModelVersion#SEMVER_TAG} tag (MLflow numbers its versions
+ * 1, 2, 3). A version is unique per model even when two processes promote it at the same moment: both create,
+ * then both look; the version with the lower backend number wins and the other is removed, its caller getting
+ * a {@link ResourceAlreadyExistsException}. Resolutions of model URIs are cached (short TTL) and invalidated by
+ * this object's own writes. Thread-safe.
+ */
+public final class ModelRegistry implements AutoCloseable {
+  /** Tag with the path of the version's files inside the candidate's artifacts. */
+  public static final String ARTIFACT_PATH_TAG = "mlops.artifact_path";
+  /** Prefix of the tags holding linked items. */
+  public static final String LINK_TAG_PREFIX = "mlops.link.";
+  /** Prefix of the tags holding deployment records. */
+  public static final String DEPLOYMENT_TAG_PREFIX = "mlops.deployment.";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+  private final TrackingClient tracking;
+  private final RegistryClient registry;
+  private final Cache<ModelUri, RegisteredVersion> cache;
+
+  private ModelRegistry(Builder b) {
+    MlopsConfig config = b.config != null ? b.config : MlopsConfig.fromEnvironment();
+    Backend backend = BackendResolver.open(config);
+    this.tracking = TrackingClient.create(config, backend); // owns the backend
+    try {
+      this.registry = RegistryClient.create(config, backend);
+    } catch (RuntimeException e) {
+      tracking.close();
+      throw e;
+    }
+    this.cache = Caffeine.newBuilder().expireAfterWrite(b.cacheTtl).maximumSize(b.cacheSize).build();
+  }
+
+  /** A registry configured from system properties and the environment ({@code ./mlruns} by default). */
+  public static ModelRegistry create() {
+    return builder().build();
+  }
+
+  /** A registry for a configuration. */
+  public static ModelRegistry create(MlopsConfig config) {
+    return builder().config(config).build();
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The low-level registry client (every model and version operation). */
+  public RegistryClient registryClient() {
+    return registry;
+  }
+
+  /** The tracking client on the same backend. */
+  public TrackingClient trackingClient() {
+    return tracking;
+  }
+
+  // ---------------------------------------------------------------- models
+
+  /** Creates a model. */
+  public Model createModel(String name, String description, Map<String, String> tags) {
+    return registry.createModel(name, tags, description);
+  }
+
+  /** The model, if it exists. */
+  public Optional<Model> findModel(String name) {
+    return registry.findModel(name);
+  }
+
+  /** Models whose name matches a SQL LIKE pattern (e.g. {@code churn%}). */
+  public List<Model> searchModels(String namePattern) {
+    return registry.searchModels(ModelQuery.builder().filter("name LIKE '" + namePattern.replace("'", "''") + "'")
+        .build()).stream().collect(Collectors.toList());
+  }
+
+  /**
+   * Lists the models of several registries (projects, team servers) in one call; each row names the registry it
+   * came from, in the map's order.
+   */
+  public static List<ModelListing> listModels(Map<String, ModelRegistry> registries) {
+    List<ModelListing> out = new ArrayList<>();
+    registries.forEach((where, r) -> r.registry.searchModels(ModelQuery.all())
+        .forEach(m -> out.add(ModelListing.of(where, m))));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- promotion
+
+  /** Promotes a candidate: see {@link Promotion}. */
+  public RegisteredVersion promote(String candidateId, String modelName, VersionSpec version, String description) {
+    ImmutablePromotion.Builder b = Promotion.builder().candidateId(candidateId).modelName(modelName).version(version);
+    if (description != null) {
+      b.description(description);
+    }
+    return promote(b.build());
+  }
+
+  /**
+   * Creates a version of a model from a candidate: the candidate's artifacts (or the given subpath) become the
+   * version's files; the version links the candidate, so its params, metrics and run context stay reachable.
+   * The model is created if missing (unless the promotion says otherwise). Nothing is left half-created: a model
+   * created for a promotion that then fails is removed again.
+   *
+   * @throws ResourceNotFoundException for an unknown candidate, or a missing model with createModelIfMissing off
+   * @throws ResourceAlreadyExistsException when the version exists (also when another process created it first)
+   * @throws ValidationException for an invalid model name or a subpath the candidate does not have
+   */
+  public RegisteredVersion promote(Promotion promotion) {
+    String name = promotion.modelName();
+    EntityValidator.modelName(name);
+    String path = ArtifactPaths.normalize(promotion.artifactPath());
+    Candidate candidate = tracking.getCandidate(promotion.candidateId());
+    if (!path.isEmpty() && !artifactExists(candidate.id(), path)) {
+      throw new ValidationException(path, "artifact-path", "Candidate " + candidate.id() + " has no artifact '"
+          + path + "' to promote");
+    }
+    boolean createdModel = false;
+    if (!registry.findModel(name).isPresent()) {
+      if (!promotion.createModelIfMissing()) {
+        throw new ResourceNotFoundException("No model named '" + name + "' (createModelIfMissing is off)");
+      }
+      try {
+        registry.createModel(name, Map.of(), null);
+        createdModel = true;
+      } catch (ResourceAlreadyExistsException raced) {
+        // another process created it meanwhile: fine
+      }
+    }
+    try {
+      List<RegisteredVersion> existing = versions(name, true);
+      Semver semver = nextVersion(name, promotion.version(), existing);
+      Map<String, String> tags = new LinkedHashMap<>(promotion.tags());
+      tags.put(ModelVersion.SEMVER_TAG, semver.getVersion());
+      tags.put(ARTIFACT_PATH_TAG, path);
+      String root = candidate.info().artifactUri().replaceAll("/+$", "");
+      io.mlops.core.ImmutableNewModelVersion.Builder nv = NewModelVersion.builder().modelName(name)
+          .source(path.isEmpty() ? root : root + "/" + path).candidateId(candidate.id()).tags(tags);
+      promotion.description().ifPresent(nv::description);
+      ModelVersion created = registry.createModelVersion(nv.build());
+      ensureUnique(name, semver.getVersion(), created);
+      invalidate(name);
+      return toRegistered(created);
+    } catch (RuntimeException e) {
+      if (createdModel) {
+        try {
+          registry.deleteModel(name);
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The version a spec names, checked against the existing ones. */
+  private static Semver nextVersion(String model, VersionSpec spec, List<RegisteredVersion> existing) {
+    if (spec.exact().isPresent()) {
+      Semver v = spec.exact().get();
+      for (RegisteredVersion r : existing) {
+        if (Semver.parse(r.semver()).isEquivalentTo(v)) {
+          throw new ResourceAlreadyExistsException("Version " + v.getVersion() + " of model '" + model
+              + "' already exists (backend version " + r.backendVersion() + ")");
+        }
+      }
+      return v;
+    }
+    Bump bump = spec.bumpKind().get();
+    Optional<Semver> latest = existing.stream().map(r -> Semver.parse(r.semver()))
+        .filter(SemanticVersion::isRelease).max(Comparator.naturalOrder());
+    Semver base;
+    if (!latest.isPresent()) {
+      base = bump == Bump.MAJOR ? Semver.of(1, 0, 0) : bump == Bump.MINOR ? Semver.of(0, 1, 0) : Semver.of(0, 0, 1);
+    } else {
+      base = bump == Bump.MAJOR ? latest.get().nextMajor()
+          : bump == Bump.MINOR ? latest.get().nextMinor() : latest.get().nextPatch();
+    }
+    if (!spec.label().isPresent()) {
+      return base;
+    }
+    String prefix = base.getVersion() + "-" + spec.label().get() + ".";
+    int next = 1;
+    for (RegisteredVersion r : existing) {
+      if (r.semver().startsWith(prefix)) {
+        try {
+          next = Math.max(next, Integer.parseInt(r.semver().substring(prefix.length())) + 1);
+        } catch (NumberFormatException other) {
+          // a hand-made pre-release such as 1.5.0-rc.x: not ours to count
+        }
+      }
+    }
+    return Semver.parse(prefix + next);
+  }
+
+  /**
+   * Two processes may promote the same version at the same moment. Both versions exist for an instant; the one
+   * with the lower backend number was committed first (backends number versions max+1), so it wins and the other
+   * is removed again.
+   */
+  private void ensureUnique(String name, String semver, ModelVersion mine) {
+    List<ModelVersion> same = registry.listModelVersions(name).stream()
+        .filter(v -> semver.equals(v.tags().get(ModelVersion.SEMVER_TAG))).collect(Collectors.toList());
+    Optional<ModelVersion> first = same.stream().min(Comparator.comparingLong(v -> number(v.version())));
+    if (first.isPresent() && !first.get().version().equals(mine.version())) {
+      try {
+        registry.deleteModelVersion(name, mine.version());
+      } finally {
+        invalidate(name);
+      }
+      throw new ResourceAlreadyExistsException("Version " + semver + " of model '" + name
+          + "' already exists: another promotion created it first (backend version " + first.get().version() + ")");
+    }
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  /** A model's versions in semantic-version order, pre-releases included or not. */
+  public List<RegisteredVersion> versions(String modelName, boolean includePrereleases) {
+    List<RegisteredVersion> out = new ArrayList<>();
+    for (ModelVersion v : registry.listModelVersions(modelName)) {
+      if (v.semver().isPresent() && Semver.parse(v.semver().get()) != null) {
+        RegisteredVersion r = toRegistered(v);
+        if (includePrereleases || !r.isPrerelease()) {
+          out.add(r);
+        }
+      }
+    }
+    out.sort(Comparator.comparing(r -> Semver.parse(r.semver())));
+    return out;
+  }
+
+  /** The highest version without a pre-release label. */
+  public Optional<RegisteredVersion> latest(String modelName) {
+    return latest(modelName, false);
+  }
+
+  /** The highest version, pre-releases included when asked. */
+  public Optional<RegisteredVersion> latest(String modelName, boolean includePrereleases) {
+    List<RegisteredVersion> all = versions(modelName, includePrereleases);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /**
+   * A version by its semantic version.
+   *
+   * @throws ResourceNotFoundException when the model has no such version
+   */
+  public RegisteredVersion version(String modelName, String semver) {
+    Semver wanted = SemanticVersion.parse(semver);
+    return versions(modelName, true).stream().filter(r -> Semver.parse(r.semver()).isEquivalentTo(wanted))
+        .findFirst().orElseThrow(() -> new ResourceNotFoundException("Model '" + modelName + "' has no version "
+            + semver));
+  }
+
+  /** Replaces a version's description (one of the two things that may change after creation). */
+  public RegisteredVersion updateDescription(String modelName, String semver, String description) {
+    RegisteredVersion v = version(modelName, semver);
+    registry.updateModelVersionDescription(modelName, v.backendVersion(), description);
+    invalidate(modelName);
+    return version(modelName, semver);
+  }
+
+  /** Sets a metadata tag on a version; the registry's own tags ({@code mlops.}) cannot be changed this way. */
+  public void setVersionTag(String modelName, String semver, String key, String value) {
+    if (key.startsWith("mlops.")) {
+      throw new ValidationException(key, "reserved-tag", "Tag '" + key + "' is managed by the registry");
+    }
+    registry.setModelVersionTag(modelName, version(modelName, semver).backendVersion(), key, value);
+    invalidate(modelName);
+  }
+
+  /** Deletes a version (and the aliases pointing at it). */
+  public void deleteVersion(String modelName, String semver) {
+    registry.deleteModelVersion(modelName, version(modelName, semver).backendVersion());
+    invalidate(modelName);
+  }
+
+  /** The candidate a version was promoted from: its params, metrics and run context. */
+  public Candidate candidate(RegisteredVersion version) {
+    return tracking.getCandidate(version.candidateId().orElseThrow(() -> new ResourceNotFoundException(
+        "Version " + version.semver() + " of '" + version.modelName() + "' has no candidate")));
+  }
+
+  // ---------------------------------------------------------------- aliases and URIs
+
+  /** Points an alias (e.g. {@code champion}) at a version, moving it from any other version. */
+  public void setAlias(String modelName, String alias, String semver) {
+    EntityValidator.alias(alias);
+    registry.setAlias(modelName, alias, version(modelName, semver).backendVersion());
+    invalidate(modelName);
+  }
+
+  /** Removes an alias. */
+  public void deleteAlias(String modelName, String alias) {
+    registry.deleteAlias(modelName, alias);
+    invalidate(modelName);
+  }
+
+  /** The version an alias points at. */
+  public RegisteredVersion resolveAlias(String modelName, String alias) {
+    return resolve(ModelUri.alias(modelName, alias));
+  }
+
+  /** Resolves {@code models:/<name>/<semver>}, {@code models:/<name>@<alias>} or {@code models:/<name>/latest}. */
+  public RegisteredVersion resolve(String modelUri) {
+    return resolve(ModelUri.parse(modelUri));
+  }
+
+  /** Resolves a model URI, through the cache. */
+  public RegisteredVersion resolve(ModelUri uri) {
+    return cache.get(uri, this::resolveUncached);
+  }
+
+  private RegisteredVersion resolveUncached(ModelUri uri) {
+    switch (uri.kind()) {
+      case VERSION:
+        return version(uri.modelName(), uri.reference());
+      case LATEST:
+        return latest(uri.modelName()).orElseThrow(() -> new ResourceNotFoundException("Model '"
+            + uri.modelName() + "' has no released version"));
+      default:
+        ModelVersion v = registry.getModelVersionByAlias(uri.modelName(), uri.reference());
+        if (!v.semver().isPresent()) {
+          throw new ResourceNotFoundException("Alias '" + uri.reference() + "' of '" + uri.modelName()
+              + "' points at backend version " + v.version() + ", which has no semantic version");
+        }
+        return toRegistered(v);
+    }
+  }
+
+  // ---------------------------------------------------------------- files
+
+  /** Downloads the files of the version a model URI names into {@code target} (see below). */
+  public Path download(String modelUri, Path target) {
+    return download(resolve(modelUri), target, TransferListener.NONE);
+  }
+
+  /**
+   * Downloads a version's files into {@code target}, which must not exist or be an empty directory. The files are
+   * written to a temporary directory beside it (sizes checked against the listing, no path leaving it) and then
+   * moved into place, so {@code target} never holds half a model.
+   *
+   * @return {@code target}
+   * @throws ValidationException when {@code target} is a file or a non-empty directory
+   */
+  public Path download(RegisteredVersion version, Path target, TransferListener listener) {
+    Path dir = target.toAbsolutePath().normalize();
+    if (Files.isRegularFile(dir)) {
+      throw new ValidationException(dir.toString(), "download-target", "Download target " + dir
+          + " is a file; give a directory that does not exist yet (or is empty)");
+    }
+    if (Files.isDirectory(dir) && !isEmpty(dir)) {
+      throw new ValidationException(dir.toString(), "download-target", "Download target " + dir
+          + " is not empty; give a directory that does not exist yet (or is empty)");
+    }
+    String candidateId = version.candidateId().orElseThrow(() -> new ResourceNotFoundException(
+        "Version " + version.semver() + " of '" + version.modelName() + "' has no candidate to download from"));
+    Path staging = dir.resolveSibling("." + dir.getFileName() + ".mlops-" + UUID.randomUUID());
+    try {
+      Path downloaded = tracking.downloadArtifacts(candidateId, version.artifactPath(), staging, listener);
+      if (Files.isDirectory(dir)) {
+        Files.delete(dir);
+      }
+      Files.createDirectories(dir.getParent());
+      if (Files.isRegularFile(downloaded)) {
+        Files.createDirectories(dir);
+        Files.move(downloaded, dir.resolve(downloaded.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.move(downloaded, dir, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new TransportException("Cannot place the downloaded files in " + dir + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  // ---------------------------------------------------------------- training configuration
+
+  /**
+   * The training configuration of a version, to rerun it: the candidate's params as {@code param.<key>}, its git
+   * and CI context as {@code git.commit}, {@code git.branch}, {@code git.repo_url} and {@code ci.<...>}, and the
+   * version's identity.
+   */
+  public Map<String, String> trainingConfiguration(RegisteredVersion version) {
+    Candidate c = candidate(version);
+    Map<String, String> out = new TreeMap<>();
+    out.put("model.name", version.modelName());
+    out.put("model.version", version.semver());
+    out.put("candidate.id", c.id());
+    out.put("candidate.name", c.name());
+    c.data().params().forEach((k, v) -> out.put("param." + k, v));
+    Map<String, String> tags = c.data().tags();
+    copy(tags, "mlflow.source.git.commit", out, "git.commit");
+    copy(tags, "mlflow.source.git.branch", out, "git.branch");
+    copy(tags, "mlflow.source.git.repoURL", out, "git.repo_url");
+    copy(tags, "mlflow.source.name", out, "source.name");
+    tags.forEach((k, v) -> {
+      if (k.startsWith("mlops.ci.")) {
+        out.put("ci." + k.substring("mlops.ci.".length()), v);
+      }
+    });
+    return out;
+  }
+
+  /** Writes {@link #trainingConfiguration} to a {@code .json} or {@code .properties} file. */
+  public Path writeTrainingConfiguration(RegisteredVersion version, Path file) {
+    Map<String, String> config = trainingConfiguration(version);
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      if (name.endsWith(".json")) {
+        Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+      } else if (name.endsWith(".properties")) {
+        Properties p = new Properties();
+        p.putAll(config);
+        try (OutputStream out = Files.newOutputStream(file)) {
+          p.store(out, "Training configuration of " + version.uri());
+        }
+      } else {
+        throw new ValidationException(file.toString(), "config-format",
+            "Write the training configuration to a .json or a .properties file, not " + file.getFileName());
+      }
+      return file;
+    } catch (IOException e) {
+      throw new TransportException("Cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- linked items and deployments
+
+  /** Attaches a link (issue, merge request, any URL) to a model, or to a version when {@code semver} is given. */
+  public LinkedItem link(String modelName, String semver, String url, String relation, String title) {
+    URI parsed;
+    try {
+      parsed = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new ValidationException(url, "link-url", "'" + url + "' is not a URL: " + e.getMessage());
+    }
+    if (parsed.getScheme() == null || parsed.getHost() == null && !"mailto".equals(parsed.getScheme())) {
+      throw new ValidationException(url, "link-url", "'" + url + "' is not an absolute URL");
+    }
+    if (relation == null || relation.trim().isEmpty()) {
+      throw new ValidationException("relation", "link-relation", "A link needs a relation (issue, merge_request, ...)");
+    }
+    LinkedItem item = LinkedItem.builder().id(shortHash(relation + " " + url)).url(url).relation(relation)
+        .title(Optional.ofNullable(title)).build();
+    ObjectNode node = JSON.createObjectNode().put("url", url).put("relation", relation);
+    if (title != null) {
+      node.put("title", title);
+    }
+    setBookkeepingTag(modelName, semver, LINK_TAG_PREFIX + item.id(), node.toString());
+    return item;
+  }
+
+  /** The links of a model, or of a version when {@code semver} is given. */
+  public List<LinkedItem> links(String modelName, String semver) {
+    List<LinkedItem> out = new ArrayList<>();
+    tagsOf(modelName, semver).forEach((k, v) -> {
+      if (k.startsWith(LINK_TAG_PREFIX)) {
+        JsonNode n = parse(v);
+        out.add(LinkedItem.builder().id(k.substring(LINK_TAG_PREFIX.length())).url(n.path("url").asText())
+            .relation(n.path("relation").asText()).title(Optional.ofNullable(n.path("title").asText(null))).build());
+      }
+    });
+    return out;
+  }
+
+  /** Removes a link by its id. */
+  public void unlink(String modelName, String semver, String linkId) {
+    String key = LINK_TAG_PREFIX + linkId;
+    if (!tagsOf(modelName, semver).containsKey(key)) {
+      throw new ResourceNotFoundException("No link '" + linkId + "' on " + modelName + (semver == null ? "" : " " + semver));
+    }
+    if (semver == null) {
+      registry.deleteModelTag(modelName, key);
+    } else {
+      registry.deleteModelVersionTag(modelName, version(modelName, semver).backendVersion(), key);
+    }
+    invalidate(modelName);
+  }
+
+  /** Records that a version was deployed to an environment, now, by the current user. */
+  public Deployment recordDeployment(String modelName, String semver, String environment, String pipelineUrl) {
+    if (environment == null || environment.trim().isEmpty()) {
+      throw new ValidationException("environment", "deployment-environment", "A deployment needs an environment");
+    }
+    Deployment d = Deployment.builder().environment(environment).time(System.currentTimeMillis())
+        .deployedBy(System.getProperty("user.name", "unknown")).pipelineUrl(Optional.ofNullable(pipelineUrl)).build();
+    ObjectNode node = JSON.createObjectNode().put("environment", environment).put("time", d.time())
+        .put("deployed_by", d.deployedBy());
+    if (pipelineUrl != null) {
+      node.put("pipeline_url", pipelineUrl);
+    }
+    setBookkeepingTag(modelName, semver, DEPLOYMENT_TAG_PREFIX + d.time() + "-" + SEQUENCE.incrementAndGet(),
+        node.toString());
+    return d;
+  }
+
+  /** A version's deployments, newest first. */
+  public List<Deployment> deployments(String modelName, String semver) {
+    return deployments(version(modelName, semver).tags());
+  }
+
+  @Override
+  public void close() {
+    tracking.close();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private RegisteredVersion toRegistered(ModelVersion v) {
+    List<Deployment> deployed = deployments(v.tags());
+    return RegisteredVersion.builder()
+        .modelName(v.modelName())
+        .semver(v.semver().orElseThrow(() -> new SerializationException("Version " + v.version() + " of '"
+            + v.modelName() + "' has no semantic version")))
+        .backendVersion(v.version())
+        .candidateId(v.candidateId())
+        .source(v.source())
+        .artifactPath(v.tags().getOrDefault(ARTIFACT_PATH_TAG, ""))
+        .description(v.description())
+        .creationTime(v.creationTime())
+        .tags(v.tags())
+        .aliases(v.aliases())
+        .lastDeployment(deployed.isEmpty() ? Optional.empty() : Optional.of(deployed.get(0)))
+        .build();
+  }
+
+  private static List<Deployment> deployments(Map<String, String> tags) {
+    List<Deployment> out = new ArrayList<>();
+    tags.forEach((k, v) -> {
+      if (k.startsWith(DEPLOYMENT_TAG_PREFIX)) {
+        JsonNode n = parse(v);
+        out.add(Deployment.builder().environment(n.path("environment").asText()).time(n.path("time").asLong())
+            .deployedBy(n.path("deployed_by").asText("unknown"))
+            .pipelineUrl(Optional.ofNullable(n.path("pipeline_url").asText(null))).build());
+      }
+    });
+    out.sort(Comparator.comparingLong(Deployment::time).reversed());
+    return out;
+  }
+
+  private Map<String, String> tagsOf(String modelName, String semver) {
+    return semver == null ? registry.getModel(modelName).tags() : version(modelName, semver).tags();
+  }
+
+  private void setBookkeepingTag(String modelName, String semver, String key, String value) {
+    if (semver == null) {
+      registry.setModelTag(modelName, key, value);
+    } else {
+      registry.setModelVersionTag(modelName, version(modelName, semver).backendVersion(), key, value);
+    }
+    invalidate(modelName);
+  }
+
+  private boolean artifactExists(String candidateId, String path) {
+    int slash = path.lastIndexOf('/');
+    String parent = slash < 0 ? "" : path.substring(0, slash);
+    for (ArtifactInfo a : tracking.listArtifacts(candidateId, parent)) {
+      if (ArtifactPaths.normalize(a.path()).equals(path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void invalidate(String modelName) {
+    cache.asMap().keySet().removeIf(u -> u.modelName().equals(modelName));
+  }
+
+  private static long number(String version) {
+    try {
+      return Long.parseLong(version);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new SerializationException("A registry bookkeeping tag holds malformed JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static void copy(Map<String, String> from, String key, Map<String, String> to, String as) {
+    String v = from.get(key);
+    if (v != null) {
+      to.put(as, v);
+    }
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (int i = 0; i < 6; i++) {
+        hex.append(String.format("%02x", d[i]));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return !s.findAny().isPresent();
+    } catch (IOException e) {
+      throw new TransportException("Cannot read " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | MlopsException e) {
+      // best effort: a leftover staging folder is harmless and named as ours
+    }
+  }
+
+  /** Builds a {@link ModelRegistry}. */
+  public static final class Builder {
+    private MlopsConfig config;
+    private Duration cacheTtl = Duration.ofSeconds(30);
+    private long cacheSize = 1000;
+
+    private Builder() {}
+
+    /** Uses this configuration instead of the environment's. */
+    public Builder config(MlopsConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** How long a resolved model URI is cached; default 30 s ({@code Duration.ZERO} turns caching off). */
+    public Builder cacheTtl(Duration ttl) {
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("cacheTtl must not be negative");
+      }
+      this.cacheTtl = ttl;
+      return this;
+    }
+
+    /** How many resolved model URIs are cached; default 1000. */
+    public Builder cacheSize(long size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("cacheSize must not be negative");
+      }
+      this.cacheSize = size;
+      return this;
+    }
+
+    /** Opens the backend. */
+    public ModelRegistry build() {
+      return new ModelRegistry(this);
+    }
+  }
+}
