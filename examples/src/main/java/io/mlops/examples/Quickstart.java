@@ -4,6 +4,11 @@ import io.mlops.core.Candidate;
 import io.mlops.core.CandidateQuery;
 import io.mlops.core.Experiment;
 import io.mlops.core.Metric;
+import io.mlops.registry.Bump;
+import io.mlops.registry.ModelRegistry;
+import io.mlops.registry.Promotion;
+import io.mlops.registry.RegisteredVersion;
+import io.mlops.registry.VersionSpec;
 import io.mlops.tracking.ActiveCandidate;
 import io.mlops.tracking.Tracker;
 import java.io.IOException;
@@ -20,13 +25,16 @@ import java.util.stream.Collectors;
 /**
  * The quickstart: trains a logistic regression on generated data for a grid of learning rates and L2 strengths,
  * one candidate per configuration with params, per-epoch loss and accuracy, tags and the trained weights as an
- * artifact; then prints the candidates best first and where the store is.
+ * artifact; prints the candidates best first; then promotes the best one into the model registry (1.0.0, or a
+ * minor bump when the model exists), points the {@code champion} alias at it, resolves
+ * {@code models:/quickstart-churn@champion}, loads the weights back and checks a prediction.
  *
  * <p>With no configuration it writes the local store {@code ./mlruns}; set {@code MLFLOW_TRACKING_URI} to use
  * another store.
  */
 public final class Quickstart {
   static final String EXPERIMENT = "quickstart-logistic-regression";
+  static final String MODEL = "quickstart-churn";
   static final int EPOCHS = 40;
   static final int FEATURES = 6;
   static final long SEED = 42;
@@ -61,10 +69,58 @@ public final class Quickstart {
       printTable(ranked);
       Candidate best = ranked.get(0);
       System.out.printf("%nBest candidate: %s (id %s)%n", best.name(), best.id());
+      tracker.flush().join();
+      promoteAndServe(tracker.client().config(), best, test);
       System.out.printf("Store: %s%n", storeLocation(tracker.client().config().trackingUri()));
       System.out.println("Open it with MLflow's UI: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri "
           + storeLocation(tracker.client().config().trackingUri()));
     }
+  }
+
+  /** Promotes the best candidate, aliases it as champion, resolves it back and checks a prediction. */
+  static void promoteAndServe(io.mlops.core.MlopsConfig config, Candidate best, LogisticRegression.Dataset test)
+      throws IOException {
+    try (ModelRegistry registry = ModelRegistry.create(config)) {
+      VersionSpec version = registry.latest(MODEL).isPresent() ? VersionSpec.bump(Bump.MINOR) : VersionSpec.of("1.0.0");
+      RegisteredVersion promoted = registry.promote(Promotion.builder()
+          .candidateId(best.id())
+          .modelName(MODEL)
+          .version(version)
+          .artifactPath("model")
+          .description("Best of the quickstart grid: " + best.name())
+          .build());
+      registry.setAlias(MODEL, "champion", promoted.semver());
+      System.out.printf("Promoted %s to %s (%s), alias 'champion' set%n", best.name(), promoted.uri(),
+          promoted.semver());
+
+      String uri = "models:/" + MODEL + "@champion";
+      RegisteredVersion champion = registry.resolve(uri);
+      Path dir = Files.createTempDirectory("quickstart-serve").resolve("champion");
+      try {
+        registry.download(uri, dir);
+        LogisticRegression served = new LogisticRegression(readWeights(dir.resolve("weights.csv")));
+        double accuracy = served.accuracy(test);
+        double trained = best.data().metrics().get("test_accuracy").value();
+        System.out.printf(Locale.ROOT, "Resolved %s -> version %s; reloaded weights score %.4f on the test set "
+            + "(logged at training: %.4f)%n", uri, champion.semver(), accuracy, trained);
+        if (Math.abs(accuracy - trained) > 1e-9) {
+          throw new IllegalStateException("The served model does not reproduce the trained one");
+        }
+      } finally {
+        try (var files = Files.walk(dir.getParent())) {
+          files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  private static double[] readWeights(Path csv) throws IOException {
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    double[] w = new double[lines.size() - 1];
+    for (int i = 1; i < lines.size(); i++) {
+      w[i - 1] = Double.parseDouble(lines.get(i).split(",")[1]);
+    }
+    return w;
   }
 
   private static void trainOne(ActiveCandidate candidate, LogisticRegression.Dataset train,

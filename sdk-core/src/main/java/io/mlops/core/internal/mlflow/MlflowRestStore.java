@@ -80,14 +80,8 @@ public final class MlflowRestStore implements TrackingStore {
 
   @Override
   public Page<Experiment> searchExperiments(ExperimentQuery query) {
-    ObjectNode body = MlflowHttp.object().put("max_results", query.maxResults())
+    ObjectNode body = searchBody(query.maxResults(), query.filter(), query.orderBy(), query.pageToken())
         .put("view_type", query.viewType().name());
-    query.filter().filter(f -> !f.trim().isEmpty()).ifPresent(f -> body.put("filter", f));
-    query.pageToken().ifPresent(t -> body.put("page_token", t));
-    if (!query.orderBy().isEmpty()) {
-      ArrayNode order = body.putArray("order_by");
-      query.orderBy().forEach(order::add);
-    }
     JsonNode answer = http.post(API + "experiments/search", body, Retry.SAFE);
     List<Experiment> items = new ArrayList<>();
     for (JsonNode e : answer.path("experiments")) {
@@ -194,16 +188,10 @@ public final class MlflowRestStore implements TrackingStore {
 
   @Override
   public Page<Candidate> searchCandidates(CandidateQuery query) {
-    ObjectNode body = MlflowHttp.object().put("max_results", query.maxResults())
+    ObjectNode body = searchBody(query.maxResults(), query.filter(), query.orderBy(), query.pageToken())
         .put("run_view_type", query.viewType().name());
     ArrayNode ids = body.putArray("experiment_ids");
     query.experimentIds().forEach(ids::add);
-    query.filter().filter(f -> !f.trim().isEmpty()).ifPresent(f -> body.put("filter", f));
-    query.pageToken().ifPresent(t -> body.put("page_token", t));
-    if (!query.orderBy().isEmpty()) {
-      ArrayNode order = body.putArray("order_by");
-      query.orderBy().forEach(order::add);
-    }
     JsonNode answer = http.post(API + "runs/search", body, Retry.SAFE);
     List<Candidate> items = new ArrayList<>();
     for (JsonNode r : answer.path("runs")) {
@@ -242,6 +230,19 @@ public final class MlflowRestStore implements TrackingStore {
   public void deleteTag(String candidateId, String key) {
     http.post(API + "runs/delete-tag", MlflowHttp.object().put("run_id", candidateId).put("key", key),
         Retry.UNSAFE);
+  }
+
+  /** The paging, filter and order fields every MLflow search takes. */
+  private static ObjectNode searchBody(int maxResults, Optional<String> filter, List<String> orderBy,
+      Optional<String> pageToken) {
+    ObjectNode body = MlflowHttp.object().put("max_results", maxResults);
+    filter.filter(f -> !f.trim().isEmpty()).ifPresent(f -> body.put("filter", f));
+    pageToken.ifPresent(t -> body.put("page_token", t));
+    if (!orderBy.isEmpty()) {
+      ArrayNode order = body.putArray("order_by");
+      orderBy.forEach(order::add);
+    }
+    return body;
   }
 
   private static Optional<String> token(JsonNode answer) {
