@@ -18,6 +18,14 @@ Subcommands (each prints exactly ONE JSON document on stdout; everything else go
                            the file holds a list of {"experiment_ids": [...], "filter": str,
                            "order_by": [...], "view": str, "max_results": int}; prints
                            {"results": [{"run_ids": [...]} or {"error": "..."}, ...]} in order
+  registry-dump <store_dir> [--filter F]...
+                           the model registry as MlflowClient reads it (tracking_uri and
+                           registry_uri both file://<store>): every registered model with its
+                           tags, aliases (each also resolved with get_model_version_by_alias) and
+                           versions (listed with search_model_versions, each re-read with
+                           get_model_version and get_model_version_download_uri); then, per
+                           --filter, the model names search_registered_models returns in its
+                           order, or {"error": "..."} where MLflow rejects the filter
 
 JSON has no NaN/Infinity literals, so non-finite metric values are encoded as the strings
 "NaN", "Infinity" and "-Infinity" (Java's Double.toString spellings, so the Java side can decode
@@ -369,6 +377,88 @@ def search_batch(store_dir, queries_file):
     return {"results": results}
 
 
+# ---------------------------------------------------------------------------------------------
+# registry-dump: the model registry as MLflow's client reads it
+# ---------------------------------------------------------------------------------------------
+
+
+def registry_client_for(store_dir):
+    _, uri = client_for(store_dir)
+    # The registry's FileStore reads a version's metrics through a bare MlflowClient() whenever its meta.yaml
+    # has a model_id key (_get_file_model_version_from_dir), i.e. through the *global* tracking URI; without
+    # this, MLflow >= 3.7 would create ./mlflow.db (its sqlite default) in the working directory.
+    mlflow.set_tracking_uri(uri)
+    # Both URIs explicitly: the registry of a file store lives in <store>/models.
+    return MlflowClient(tracking_uri=uri, registry_uri=uri), uri
+
+
+def dump_model_version(client, mv):
+    # get_model_version re-reads the version by id (FileStore._fetch_file_model_version_if_exists), so a
+    # version that only search_model_versions could see would show up as a mismatch.
+    again = client.get_model_version(mv.name, str(mv.version))
+    assert str(again.version) == str(mv.version) and again.source == mv.source, (mv, again)
+    return {
+        "name": mv.name,
+        "version": str(mv.version),
+        "creation_timestamp": mv.creation_timestamp,
+        "last_updated_timestamp": mv.last_updated_timestamp,
+        "description": mv.description,
+        "source": mv.source,
+        "run_id": mv.run_id,
+        "run_link": mv.run_link,
+        "status": mv.status,
+        "current_stage": mv.current_stage,
+        "user_id": mv.user_id,
+        "tags": dict(sorted(mv.tags.items())),
+        "aliases": sorted(mv.aliases),
+        "download_uri": client.get_model_version_download_uri(mv.name, str(mv.version)),
+    }
+
+
+def dump_registered_model(client, rm):
+    name = rm.name
+    again = client.get_registered_model(name)
+    versions = all_pages(lambda token: client.search_model_versions(
+        filter_string=f"name = '{name}'", max_results=PAGE_SIZE, page_token=token))
+    versions = sorted(versions, key=lambda mv: int(mv.version))
+    return {
+        "name": name,
+        "description": again.description,
+        "creation_timestamp": again.creation_timestamp,
+        "last_updated_timestamp": again.last_updated_timestamp,
+        "tags": dict(sorted(again.tags.items())),
+        "aliases": dict(sorted(again.aliases.items())),
+        # Resolved one by one: FileStore.get_model_version_by_alias reads aliases/<alias>.
+        "by_alias": {
+            alias: str(client.get_model_version_by_alias(name, alias).version)
+            for alias in sorted(again.aliases)
+        },
+        "latest_versions": sorted(str(mv.version) for mv in (again.latest_versions or [])),
+        "versions": [dump_model_version(client, mv) for mv in versions],
+    }
+
+
+def registry_dump(store_dir, filters):
+    client, uri = registry_client_for(store_dir)
+    models = all_pages(lambda token: client.search_registered_models(
+        max_results=PAGE_SIZE, page_token=token))
+    searches = []
+    for f in filters:
+        try:
+            found = all_pages(lambda token, f=f: client.search_registered_models(
+                filter_string=f, max_results=2, page_token=token))
+            searches.append({"filter": f, "names": [m.name for m in found]})
+        except Exception as e:  # noqa: BLE001 - a rejected filter is a result the caller compares
+            log(f"registry filter {f!r} failed: {e}")
+            searches.append({"filter": f, "error": f"{type(e).__name__}: {e}"})
+    return {
+        "mlflow_version": mlflow.__version__,
+        "registry_uri": uri,
+        "models": [dump_registered_model(client, rm) for rm in models],
+        "searches": searches,
+    }
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -387,9 +477,12 @@ def main(argv):
     p_batch = sub.add_parser("search-batch", help="many searches from a JSON file, one process")
     p_batch.add_argument("store_dir")
     p_batch.add_argument("queries_file")
+    p_registry = sub.add_parser("registry-dump", help="dump the model registry as MlflowClient reads it")
+    p_registry.add_argument("store_dir")
+    p_registry.add_argument("--filter", action="append", default=[], help="a search_registered_models filter")
     args = parser.parse_args(argv)
 
-    if args.command in ("dump", "search", "search-batch") and not Path(args.store_dir).is_dir():
+    if args.command in ("dump", "search", "search-batch", "registry-dump") and not Path(args.store_dir).is_dir():
         # MlflowClient would silently create an empty store (with a Default experiment) there.
         parser.error(f"not a directory: {args.store_dir}")
 
@@ -405,6 +498,8 @@ def main(argv):
         emit(search(args.store_dir, ids, args.filter, args.order_by, args.view, args.max_results))
     elif args.command == "search-batch":
         emit(search_batch(args.store_dir, args.queries_file))
+    elif args.command == "registry-dump":
+        emit(registry_dump(args.store_dir, args.filter))
     log(f"{args.command} done in {time.monotonic() - started:.2f}s (mlflow {mlflow.__version__})")
     return 0
 

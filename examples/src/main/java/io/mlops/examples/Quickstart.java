@@ -81,7 +81,8 @@ public final class Quickstart {
   static void promoteAndServe(io.mlops.core.MlopsConfig config, Candidate best, LogisticRegression.Dataset test)
       throws IOException {
     try (ModelRegistry registry = ModelRegistry.create(config)) {
-      VersionSpec version = registry.latest(MODEL).isPresent() ? VersionSpec.bump(Bump.MINOR) : VersionSpec.of("1.0.0");
+      VersionSpec version = registry.findModel(MODEL).isPresent() ? VersionSpec.bump(Bump.MINOR)
+          : VersionSpec.of("1.0.0");
       RegisteredVersion promoted = registry.promote(Promotion.builder()
           .candidateId(best.id())
           .modelName(MODEL)

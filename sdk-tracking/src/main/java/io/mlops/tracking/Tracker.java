@@ -104,6 +104,7 @@ public final class Tracker implements AutoCloseable {
     settings.queueCapacity = b.queueCapacity;
     settings.overflow = LogPipeline.Overflow.valueOf(b.fullQueuePolicy.name());
     settings.blockTimeout = b.blockTimeout;
+    settings.spillGrace = b.spillAfter;
     settings.backoff = b.backoff;
     if (b.sleeper != null) {
       settings.sleeper = b.sleeper;
@@ -361,6 +362,7 @@ public final class Tracker implements AutoCloseable {
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private FullQueuePolicy fullQueuePolicy = FullQueuePolicy.SPILL;
     private Duration blockTimeout = Duration.ofSeconds(5);
+    private Duration spillAfter = Duration.ofMillis(100);
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Path journalDirectory;
     private Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 4);
@@ -399,6 +401,19 @@ public final class Tracker implements AutoCloseable {
         throw new IllegalArgumentException("blockTimeout must not be negative");
       }
       this.blockTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Under {@link FullQueuePolicy#SPILL}, how long a log call waits for room before writing its point to the
+     * journal; default 100 ms, longer than a young GC pause, so that only a backend that really falls behind
+     * spills.
+     */
+    public Builder spillAfter(Duration wait) {
+      if (wait.isNegative()) {
+        throw new IllegalArgumentException("spillAfter must not be negative");
+      }
+      this.spillAfter = wait;
       return this;
     }
 

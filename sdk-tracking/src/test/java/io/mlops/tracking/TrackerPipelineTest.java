@@ -157,7 +157,8 @@ class TrackerPipelineTest {
 
   @Test
   void spillPolicy_writesOverflowToTheJournalAndDeliversItLater() {
-    tracker = builder().queueCapacity(4).fullQueuePolicy(FullQueuePolicy.SPILL).build();
+    tracker = builder().queueCapacity(4).fullQueuePolicy(FullQueuePolicy.SPILL).spillAfter(Duration.ofMillis(1))
+        .build();
     ActiveCandidate c = tracker.startCandidate("spill");
     blockWorker(c);
     for (int step = 0; step < 200; step++) {
@@ -170,6 +171,34 @@ class TrackerPipelineTest {
     tracker.flush().join();
     tracker.replayJournal().join();
     assertThat(steps(c.id(), "loss")).containsExactlyInAnyOrderElementsOf(range(200));
+  }
+
+  @Test
+  void spilledPoints_doNotForceLaterLiveDataThroughTheJournal() {
+    tracker = builder().queueCapacity(4).fullQueuePolicy(FullQueuePolicy.SPILL).spillAfter(Duration.ofMillis(1))
+        .build();
+    ActiveCandidate c = tracker.startCandidate("spill-then-live");
+    blockWorker(c);
+    for (int step = 0; step < 50; step++) {
+      c.logMetric("burst", step, step);
+    }
+    long spilled = tracker.stats().journaled();
+    assertThat(spilled).isGreaterThanOrEqualTo(46);
+    backend.open();
+    tracker.flush().join();
+    for (int step = 0; step < 100; step++) {
+      c.logMetric("live", step, step);
+      if (step % 4 == 3) {
+        tracker.flush().join(); // paced: the 4-slot queue never overflows, so nothing new is spilled
+      }
+    }
+    c.setTag("phase", "live");
+    tracker.flush().join();
+    // the live points and the tag went straight to the store, whatever the journal still held
+    assertThat(tracker.stats().journaled()).isEqualTo(spilled);
+    assertThat(steps(c.id(), "live")).isEqualTo(range(100));
+    tracker.replayJournal().join();
+    assertThat(steps(c.id(), "burst")).containsExactlyInAnyOrderElementsOf(range(50));
   }
 
   @Test

@@ -147,6 +147,11 @@ public final class Journal implements AutoCloseable {
    * one acknowledges them all.
    */
   public synchronized List<Entry> peek(int max) throws IOException {
+    return peek(max, Integer.MAX_VALUE);
+  }
+
+  /** Like {@link #peek(int)}, also stopping once the records hold {@code maxEntities} metrics, params and tags. */
+  public synchronized List<Entry> peek(int max, int maxEntities) throws IOException {
     List<Entry> out = new ArrayList<>();
     Optional<Entry> first = peek();
     if (!first.isPresent()) {
@@ -155,14 +160,16 @@ public final class Journal implements AutoCloseable {
     out.add(first.get());
     Segment s = first.get().segment;
     long saved = s.acked;
+    int entities = first.get().record.entities();
     try {
-      while (out.size() < max) {
+      while (out.size() < max && entities < maxEntities) {
         s.acked = out.get(out.size() - 1).next;
         Optional<Entry> e = read(s);
         if (!e.isPresent()) {
           break;
         }
         out.add(e.get());
+        entities += e.get().record.entities();
       }
     } finally {
       if (s.acked != Long.MAX_VALUE) {

@@ -29,15 +29,18 @@ public final class JournalRecord {
   final long endTime;
   /** True when a delivery was attempted before journaling, so the backend may hold part of it already. */
   final boolean attempted;
+  /** True for a metric point spilled by a log call (full queue): its order relative to live data is free. */
+  final boolean spilled;
 
   private JournalRecord(byte type, String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags,
       CandidateStatus status, long endTime) {
-    this(type, candidateId, metrics, params, tags, status, endTime, false);
+    this(type, candidateId, metrics, params, tags, status, endTime, false, false);
   }
 
   private JournalRecord(byte type, String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags,
-      CandidateStatus status, long endTime, boolean attempted) {
+      CandidateStatus status, long endTime, boolean attempted, boolean spilled) {
     this.attempted = attempted;
+    this.spilled = spilled;
     this.type = type;
     this.candidateId = candidateId;
     this.metrics = metrics;
@@ -59,7 +62,12 @@ public final class JournalRecord {
 
   /** This record, marked as attempted (or not). */
   JournalRecord asAttempted(boolean wasAttempted) {
-    return new JournalRecord(type, candidateId, metrics, params, tags, status, endTime, wasAttempted);
+    return new JournalRecord(type, candidateId, metrics, params, tags, status, endTime, wasAttempted, spilled);
+  }
+
+  /** This record, marked as spilled from a full queue. */
+  JournalRecord asSpilled() {
+    return new JournalRecord(type, candidateId, metrics, params, tags, status, endTime, attempted, true);
   }
 
   /** Metrics, params and tags in this record. */
@@ -72,7 +80,7 @@ public final class JournalRecord {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + metrics.size() * 40);
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(type);
-      out.writeBoolean(attempted);
+      out.writeByte((attempted ? 1 : 0) | (spilled ? 2 : 0));
       out.writeUTF(candidateId);
       if (type == END) {
         out.writeByte(status.number());
@@ -106,7 +114,9 @@ public final class JournalRecord {
   static JournalRecord decode(byte[] data) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
     byte type = in.readByte();
-    boolean attempted = in.readBoolean();
+    int flags = in.readByte();
+    boolean attempted = (flags & 1) != 0;
+    boolean spilled = (flags & 2) != 0;
     String id = in.readUTF();
     if (type == END) {
       CandidateStatus status = CandidateStatus.fromNumber(in.readByte());
@@ -130,7 +140,8 @@ public final class JournalRecord {
     for (int i = 0; i < n; i++) {
       tags.add(Tag.of(readLongUtf(in), readLongUtf(in)));
     }
-    return batch(id, metrics, params, tags).asAttempted(attempted);
+    JournalRecord r = batch(id, metrics, params, tags).asAttempted(attempted);
+    return spilled ? r.asSpilled() : r;
   }
 
   // writeUTF is limited to 65535 bytes; tag values may be 8000 characters of up to 3 bytes each

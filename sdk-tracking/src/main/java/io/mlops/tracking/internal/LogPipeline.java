@@ -44,6 +44,9 @@ public final class LogPipeline implements AutoCloseable {
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final int DRAIN_CHUNK = 4096;
   private static final int REPLAY_RECORDS = 8192;
+  private static final int REPLAY_WINDOW_ENTITIES = 20_000;
+  /** Points drained per worker round, so flushes, ends and replay run even while a producer never pauses. */
+  private static final int DRAIN_PER_ROUND = 1 << 16;
   private static final int REPLAY_BATCH_ENTITIES = 10_000;
 
   /** Full-queue behaviour; mirrors the public enum so the internals do not depend on the API package. */
@@ -55,7 +58,7 @@ public final class LogPipeline implements AutoCloseable {
     public int queueCapacity = 1 << 16;
     public Overflow overflow = Overflow.SPILL;
     public Duration blockTimeout = Duration.ofSeconds(5);
-    public Duration spillGrace = Duration.ofMillis(2);
+    public Duration spillGrace = Duration.ofMillis(100);
     public Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 4);
     public Duration warningInterval = Duration.ofSeconds(30);
     public Sleeper sleeper = Sleeper.SYSTEM;
@@ -118,6 +121,12 @@ public final class LogPipeline implements AutoCloseable {
   private long nextProbeNanos;
   private int probeAttempt;
   private long acknowledged;
+  /**
+   * Journaled records whose order matters (all but spilled points) and are not yet replayed.
+   */
+  private long orderedInJournal;
+  /** A dead writer's journal was adopted and is not replayed completely yet: its order is unknown. */
+  private boolean adoptedPending;
   private boolean dedupeNextWindow;
 
   /**
@@ -133,6 +142,7 @@ public final class LogPipeline implements AutoCloseable {
     this.journal = journal;
     this.warnings = new RateLimitedWarning(LOG, settings.warningInterval);
     this.dedupe = new ReplayDeduplicator(client);
+    this.adoptedPending = journal.hasPending();
     this.worker = new Thread(this::runWorker, "mlops-tracker-worker-" + THREADS.incrementAndGet());
     worker.setDaemon(true);
     worker.setContextClassLoader(null);
@@ -262,7 +272,7 @@ public final class LogPipeline implements AutoCloseable {
         }
         try {
           journal.append(JournalRecord.batch(candidate.id, List.of(Metric.of(key, value, timestamp, step)),
-              List.of(), List.of()));
+              List.of(), List.of()).asSpilled());
           queuedOther.increment();
           journaled.increment();
         } catch (IOException e) {
@@ -308,7 +318,7 @@ public final class LogPipeline implements AutoCloseable {
 
   /** One round of the worker; returns true when the pipeline has closed. */
   private boolean iterate() {
-    boolean busy = drainRing(Long.MAX_VALUE) > 0;
+    boolean busy = drainRing(DRAIN_PER_ROUND) > 0;
     boolean stop = false;
     Op op;
     while ((op = ops.poll()) != null) {
@@ -456,8 +466,10 @@ public final class LogPipeline implements AutoCloseable {
 
   /** Delivers with retries, or journals when the backend stays down (or is known down). */
   private void deliver(JournalRecord record) {
-    if (outage || journal.hasPending()) {
-      toJournal(record); // not attempted: keeps the order behind what is already journaled
+    if (outage || orderedInJournal > 0 || adoptedPending) {
+      // keeps this record behind journaled ones whose order matters (tags are last-write-wins, an end comes
+      // last); spilled metric points carry their own step and timestamp and do not hold live data back
+      toJournal(record);
       return;
     }
     Backoff.Sequence delays = settings.backoff.sequence();
@@ -492,6 +504,8 @@ public final class LogPipeline implements AutoCloseable {
     try {
       if (!journal.hasPending()) {
         outage = false;
+        orderedInJournal = 0;
+        adoptedPending = false;
         dedupe.clear();
         return;
       }
@@ -499,7 +513,7 @@ public final class LogPipeline implements AutoCloseable {
         return;
       }
       for (int round = 0; round < 64; round++) {
-        List<Journal.Entry> entries = journal.peek(REPLAY_RECORDS);
+        List<Journal.Entry> entries = journal.peek(REPLAY_RECORDS, REPLAY_WINDOW_ENTITIES);
         if (entries.isEmpty()) {
           break;
         }
@@ -539,6 +553,11 @@ public final class LogPipeline implements AutoCloseable {
         }
         journal.ack(entries.get(entries.size() - 1));
         acknowledged += entries.size();
+        for (Journal.Entry e : entries) {
+          if (!e.record.spilled && orderedInJournal > 0) {
+            orderedInJournal--;
+          }
+        }
         dedupeNextWindow = false;
       }
       if (outage) {
@@ -626,6 +645,7 @@ public final class LogPipeline implements AutoCloseable {
   private void toJournal(JournalRecord record) {
     try {
       journal.append(record);
+      orderedInJournal++;
       journaled.add(record.entities());
     } catch (IOException e) {
       drop(record.entities(), "the backend is down and the journal cannot be written: " + e);

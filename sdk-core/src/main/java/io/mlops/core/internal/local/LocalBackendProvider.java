@@ -5,6 +5,7 @@ import io.mlops.core.MlopsConfig;
 import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.BackendProvider;
 import io.mlops.core.spi.Capabilities;
+import io.mlops.core.spi.RegistryStore;
 import io.mlops.core.spi.TrackingStore;
 import io.mlops.core.spi.ArtifactStore;
 import java.net.URI;
@@ -27,6 +28,8 @@ public final class LocalBackendProvider implements BackendProvider {
   @Override
   public Backend open(MlopsConfig config) {
     LocalFileStore store = new LocalFileStore(toPath(config.trackingUri()));
+    // The same root: MLflow keeps the registry of a file store in <root>/models.
+    LocalModelRegistry registry = new LocalModelRegistry(store.root());
     Capabilities caps = Capabilities.mlflowDefaults("local store");
     return new Backend() {
       @Override
@@ -42,6 +45,11 @@ public final class LocalBackendProvider implements BackendProvider {
       @Override
       public ArtifactStore artifactStore() {
         return store;
+      }
+
+      @Override
+      public RegistryStore registryStore() {
+        return registry;
       }
 
       @Override

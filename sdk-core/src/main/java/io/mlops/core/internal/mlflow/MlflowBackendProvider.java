@@ -5,6 +5,7 @@ import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.BackendProvider;
 import io.mlops.core.spi.Capabilities;
+import io.mlops.core.spi.RegistryStore;
 import io.mlops.core.spi.TrackingStore;
 import java.util.Locale;
 
@@ -26,6 +27,7 @@ public final class MlflowBackendProvider implements BackendProvider {
     MlflowHttp http = new MlflowHttp(config);
     MlflowRestStore tracking = new MlflowRestStore(http);
     MlflowArtifactStore artifacts = new MlflowArtifactStore(http, tracking);
+    MlflowRegistryStore registry = new MlflowRegistryStore(http);
     Capabilities capabilities = Capabilities.mlflowDefaults("MLflow");
     return new Backend() {
       @Override
@@ -41,6 +43,11 @@ public final class MlflowBackendProvider implements BackendProvider {
       @Override
       public ArtifactStore artifactStore() {
         return artifacts;
+      }
+
+      @Override
+      public RegistryStore registryStore() {
+        return registry;
       }
 
       @Override

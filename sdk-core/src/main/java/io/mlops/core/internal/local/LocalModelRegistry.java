@@ -1,0 +1,1315 @@
+package io.mlops.core.internal.local;
+
+import io.mlops.core.FilterSyntaxException;
+import io.mlops.core.InvalidParameterException;
+import io.mlops.core.Model;
+import io.mlops.core.ModelQuery;
+import io.mlops.core.ModelVersion;
+import io.mlops.core.NewModelVersion;
+import io.mlops.core.Page;
+import io.mlops.core.ResourceAlreadyExistsException;
+import io.mlops.core.ResourceNotFoundException;
+import io.mlops.core.SerializationException;
+import io.mlops.core.TransportException;
+import io.mlops.core.internal.search.PageTokens;
+import io.mlops.core.spi.RegistryStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The local store's model registry: MLflow's registry file-store layout under {@code <root>/models} (protocol notes
+ * §5, mirroring {@code mlflow/store/model_registry/file_store.py} of MLflow 3.17.2), so that MLflow's own client
+ * reads what this writes and the other way round.
+ *
+ * <pre>
+ * models/&lt;name&gt;/meta.yaml               the model: aliases map, timestamps, description, name
+ * models/&lt;name&gt;/tags/&lt;key&gt;              a model tag (a key with '/' is a subfolder)
+ * models/&lt;name&gt;/aliases/&lt;alias&gt;         the version number the alias points at (the authority for aliases)
+ * models/&lt;name&gt;/version-&lt;N&gt;/meta.yaml   a version; current_stage Deleted_Internal marks a deleted one
+ * models/&lt;name&gt;/version-&lt;N&gt;/tags/&lt;key&gt;  a version tag
+ * </pre>
+ *
+ * <p><b>Concurrency.</b> Every change runs under one lock of the registry that holds between threads and between
+ * processes ({@link NamespaceLock} on {@code models/.mlops.lock}, a file MLflow never lists), so version numbers
+ * ({@code max + 1}, as MLflow numbers them) are unique and consecutive and read-modify-writes of a
+ * {@code meta.yaml} never interleave. Reads take no lock: every file is replaced atomically, a new version is built
+ * in a hidden folder and renamed into place whole, and a deleted model is renamed out of the way before its files
+ * go, so a reader sees a model or version completely or not at all.
+ *
+ * <p>Thread-safe; holds nothing open between calls.
+ */
+public final class LocalModelRegistry implements RegistryStore {
+  /** The registry's folder under the store root ({@code FileStore.MODELS_FOLDER_NAME}). */
+  static final String MODELS = "models";
+  static final String META = "meta.yaml";
+  static final String TAGS = "tags";
+  static final String ALIASES = "aliases";
+  static final String VERSION_PREFIX = "version-";
+  /** {@code STAGE_NONE}: every version is created in it; stages are deprecated, so nothing else sets one. */
+  static final String STAGE_NONE = "None";
+  /** {@code STAGE_DELETED_INTERNAL}: MLflow's tombstone for a deleted version; its number is never reused. */
+  static final String STAGE_DELETED = "Deleted_Internal";
+  /**
+   * Prefix of this store's temporary folders inside {@code models/} and model folders. MLflow lists every
+   * subfolder of {@code models/} as a model, but only {@code version-*} folders of a model, so only the short-lived
+   * ghost of a model being deleted is visible to it, and then as the model it was.
+   */
+  static final String RESERVED_PREFIX = ".mlops-";
+  private static final String STAGING_PREFIX = RESERVED_PREFIX + "new-";
+  private static final String GHOST_PREFIX = RESERVED_PREFIX + "deleted-";
+  /** {@code SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD} of {@code mlflow/store/model_registry/__init__.py}. */
+  static final int MAX_SEARCH_RESULTS = 1000;
+  /** Versions per page of {@link #listModelVersions}. */
+  static final int VERSION_PAGE_SIZE = 1000;
+  /** {@code IS_PROMPT_TAG_KEY}: MLflow keeps prompts as registered models with this tag and hides them from search. */
+  static final String PROMPT_TAG = "mlflow.prompt.is_prompt";
+
+  private final Path models;
+  private final LongSupplier clock;
+  private final int versionPageSize;
+  private final NamespaceLock lock;
+
+  /** The registry of the local store at {@code root} (the folder holding {@code models/}). */
+  public LocalModelRegistry(Path root) {
+    this(root, System::currentTimeMillis);
+  }
+
+  /** The registry with an injected clock (milliseconds). */
+  public LocalModelRegistry(Path root, LongSupplier clock) {
+    this(root, clock, VERSION_PAGE_SIZE);
+  }
+
+  LocalModelRegistry(Path root, LongSupplier clock, int versionPageSize) {
+    if (versionPageSize < 1) {
+      throw new IllegalArgumentException("versionPageSize must be positive, got " + versionPageSize);
+    }
+    this.models = root.toAbsolutePath().normalize().resolve(MODELS);
+    this.clock = clock;
+    this.versionPageSize = versionPageSize;
+    // Nothing is written until the first change: a tracking-only client must not grow a models/ folder.
+    this.lock = new NamespaceLock(models);
+  }
+
+  /** The registry's folder, {@code <root>/models}. */
+  public Path modelsFolder() {
+    return models;
+  }
+
+  // ---------------------------------------------------------------- models
+
+  @Override
+  public Model createModel(String name, Map<String, String> tags, Optional<String> description) {
+    checkName(name);
+    return locked(() -> {
+      Path dir = modelDir(name);
+      if (isModel(dir)) {
+        throw new ResourceAlreadyExistsException("Registered Model (name=" + name + ") already exists.");
+      }
+      removeLeftovers(models, GHOST_PREFIX);
+      if (Files.exists(dir)) {
+        // A folder without meta.yaml is a creation that died before its last write: creations hold the lock
+        // throughout, so no live writer of ours owns it. Start over rather than inherit its half-written tags.
+        deleteRecursively(dir);
+      }
+      long now = clock.getAsLong();
+      // The fields FileStore.create_registered_model writes (dict(RegisteredModel) minus tags and latest_versions).
+      Map<String, Object> meta = new TreeMap<>();
+      meta.put("aliases", new TreeMap<String, String>());
+      meta.put("creation_timestamp", now);
+      meta.put("deployment_job_id", null);
+      meta.put("deployment_job_state", null);
+      meta.put("description", description.orElse(null));
+      meta.put("last_updated_timestamp", now);
+      meta.put("name", name);
+      meta.put("workspace", "default");
+      ioRun(() -> {
+        Files.createDirectories(dir);
+        for (Map.Entry<String, String> t : tags.entrySet()) {
+          AtomicFiles.replace(keyFile(dir.resolve(TAGS), t.getKey()), utf8(t.getValue()), dir);
+        }
+        // meta.yaml last: until it exists the folder is not a model, for our readers and for the next creator.
+        AtomicFiles.replace(dir.resolve(META), MetaYaml.encode(meta), dir);
+      });
+      return readModel(dir);
+    });
+  }
+
+  @Override
+  public Optional<Model> findModel(String name) {
+    checkName(name);
+    Path dir = modelDir(name);
+    if (!isModel(dir)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(readModel(dir));
+    } catch (TransportException e) {
+      if (!isModel(dir)) {
+        return Optional.empty(); // deleted or renamed while we read it
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Page<Model> searchModels(ModelQuery query) {
+    // FileStore.search_registered_models: reject max_results over the threshold, filter, sort, offset-paginate.
+    if (query.maxResults() > MAX_SEARCH_RESULTS) {
+      throw new InvalidParameterException("Invalid value for request parameter max_results. It must be at most "
+          + MAX_SEARCH_RESULTS + ", but got value " + query.maxResults());
+    }
+    Predicate<Model> filter = ModelFilter.parse(query.filter().orElse(null));
+    Comparator<Model> order = ModelOrdering.parse(query.orderBy());
+    List<Model> matching = new ArrayList<>();
+    for (Path dir : subdirectories(models)) {
+      if (dir.getFileName().toString().startsWith(RESERVED_PREFIX) || !isModel(dir)) {
+        continue;
+      }
+      Model m;
+      try {
+        m = readModel(dir);
+      } catch (SerializationException | TransportException e) {
+        continue; // deleted while we listed, or malformed: not a model to show
+      }
+      if (filter.test(m)) {
+        matching.add(m);
+      }
+    }
+    matching.sort(order);
+    return PageTokens.page(matching, query.maxResults(), query.pageToken());
+  }
+
+  @Override
+  public Model updateModelDescription(String name, String description) {
+    checkName(name);
+    return locked(() -> {
+      Path dir = requireModel(name);
+      long now = clock.getAsLong();
+      writeModelMeta(dir, meta -> {
+        meta.put("description", description);
+        meta.put("last_updated_timestamp", now);
+      });
+      return readModel(dir);
+    });
+  }
+
+  @Override
+  public Model renameModel(String name, String newName) {
+    checkName(name);
+    checkName(newName);
+    return locked(() -> {
+      Path source = requireModel(name);
+      Path target = modelDir(newName);
+      if (isModel(target)) { // the same name included, as in FileStore.rename_registered_model
+        throw new ResourceAlreadyExistsException("Registered Model (name=" + newName + ") already exists.");
+      }
+      removeLeftovers(models, GHOST_PREFIX);
+      if (Files.exists(target)) {
+        deleteRecursively(target); // a crashed creation's leftover (see createModel)
+      }
+      // MLflow copies the model into a new folder and then deletes the old one, which a crash can leave half
+      // done. One atomic rename moves the model with its versions, tags and aliases; readers take the name from
+      // the folder, so the rename is complete here. The name fields of meta.yaml follow for MLflow's readers
+      // (it reads them), versions first and the model last, with MLflow's new last_updated_timestamp.
+      ioRun(() -> Files.move(source, target, StandardCopyOption.ATOMIC_MOVE));
+      long now = clock.getAsLong();
+      for (Path version : versionDirs(target)) {
+        if (isModel(version)) {
+          updateVersionMeta(version, newName, meta -> meta.put("last_updated_timestamp", now));
+        }
+      }
+      writeModelMeta(target, meta -> meta.put("last_updated_timestamp", now));
+      return readModel(target);
+    });
+  }
+
+  @Override
+  public void deleteModel(String name) {
+    checkName(name);
+    lockedRun(() -> {
+      Path dir = requireModel(name);
+      // FileStore.delete_registered_model deletes the folder in place; a reader listing it meanwhile (or after a
+      // crash) would find a model without meta.yaml or versions without theirs, which makes MLflow's search fail.
+      // Renamed to a hidden ghost first, the model is gone for every reader at once.
+      Path ghost = models.resolve(GHOST_PREFIX + UUID.randomUUID());
+      ioRun(() -> Files.move(dir, ghost, StandardCopyOption.ATOMIC_MOVE));
+      deleteModelTree(ghost);
+      removeLeftovers(models, GHOST_PREFIX);
+    });
+  }
+
+  @Override
+  public void setModelTag(String name, String key, String value) {
+    checkName(name);
+    lockedRun(() -> {
+      Path dir = requireModel(name);
+      ioRun(() -> AtomicFiles.replace(keyFile(dir.resolve(TAGS), key), utf8(value), dir));
+      touchModel(dir); // FileStore.set_registered_model_tag updates the model's last_updated_timestamp
+    });
+  }
+
+  @Override
+  public void deleteModelTag(String name, String key) {
+    checkName(name);
+    lockedRun(() -> {
+      Path dir = requireModel(name);
+      // FileStore.delete_registered_model_tag: a missing tag is no error.
+      if (io(() -> Files.deleteIfExists(keyFile(dir.resolve(TAGS), key)))) {
+        touchModel(dir);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  @Override
+  public ModelVersion createModelVersion(NewModelVersion version) {
+    String name = version.modelName();
+    checkName(name);
+    return locked(() -> {
+      Path dir = requireModel(name);
+      removeLeftovers(dir, STAGING_PREFIX);
+      // FileStore.create_model_version's next_version: max over every version folder, deleted ones included,
+      // plus one; so a number is never given twice. The lock makes read-max and create one step.
+      long number = highestVersion(dir) + 1;
+      long now = clock.getAsLong();
+      // The fields FileStore._save_model_version_as_meta_file writes for a new FileModelVersion.
+      Map<String, Object> meta = new TreeMap<>();
+      meta.put("creation_timestamp", now);
+      meta.put("current_stage", STAGE_NONE);
+      meta.put("deployment_job_state", null);
+      meta.put("description", version.description().orElse(null));
+      meta.put("last_updated_timestamp", now);
+      meta.put("model_id", null);
+      meta.put("name", name);
+      meta.put("run_id", version.candidateId().orElse(null));
+      meta.put("run_link", null);
+      meta.put("source", version.source());
+      meta.put("status", "READY");
+      meta.put("status_message", null);
+      meta.put("storage_location", version.source());
+      meta.put("user_id", null);
+      meta.put("version", number);
+      meta.put("workspace", "default");
+      Path staging = dir.resolve(STAGING_PREFIX + UUID.randomUUID());
+      Path target = dir.resolve(VERSION_PREFIX + number);
+      ioRun(() -> {
+        // Built whole in a hidden folder, then renamed: MLflow reads a version-* folder without meta.yaml as an
+        // error, and a version must never be seen without the tags it was created with (the semver tag).
+        Files.createDirectories(staging);
+        for (Map.Entry<String, String> t : version.tags().entrySet()) {
+          AtomicFiles.replace(keyFile(staging.resolve(TAGS), t.getKey()), utf8(t.getValue()), staging);
+        }
+        AtomicFiles.replace(staging.resolve(META), MetaYaml.encode(meta), staging);
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      });
+      writeModelMeta(dir, m -> m.put("last_updated_timestamp", now));
+      return readVersion(name, number, target, readAliases(dir));
+    });
+  }
+
+  @Override
+  public ModelVersion getModelVersion(String name, String version) {
+    checkName(name);
+    long number = parseVersion(version);
+    Path dir = requireModel(name);
+    return readVersion(name, number, liveVersionDir(dir, name, number), readAliases(dir));
+  }
+
+  @Override
+  public Page<ModelVersion> listModelVersions(String name, Optional<String> pageToken) {
+    checkName(name);
+    Path dir = requireModel(name);
+    Map<String, String> aliases = readAliases(dir);
+    List<ModelVersion> live = new ArrayList<>();
+    for (Path v : versionDirs(dir)) { // ascending by number
+      long number = versionNumber(v);
+      try {
+        Map<String, Object> meta = MetaYaml.read(v.resolve(META));
+        if (!STAGE_DELETED.equals(meta.get("current_stage"))) {
+          live.add(toVersion(name, number, v, meta, aliases));
+        }
+      } catch (IOException | SerializationException | TransportException e) {
+        // gone meanwhile (its model was deleted or renamed), or malformed: not a version to list
+      }
+    }
+    return PageTokens.page(live, versionPageSize, pageToken);
+  }
+
+  @Override
+  public ModelVersion updateModelVersionDescription(String name, String version, String description) {
+    checkName(name);
+    long number = parseVersion(version);
+    return locked(() -> {
+      Path dir = requireModel(name);
+      Path v = liveVersionDir(dir, name, number);
+      // FileStore.update_model_version touches the version only, not the model.
+      long now = clock.getAsLong();
+      updateVersionMeta(v, name, meta -> {
+        meta.put("description", description);
+        meta.put("last_updated_timestamp", now);
+      });
+      return readVersion(name, number, v, readAliases(dir));
+    });
+  }
+
+  @Override
+  public void deleteModelVersion(String name, String version) {
+    checkName(name);
+    long number = parseVersion(version);
+    lockedRun(() -> {
+      Path dir = requireModel(name);
+      Path v = liveVersionDir(dir, name, number);
+      long now = clock.getAsLong();
+      // Aliases first, then the tombstone (FileStore.delete_model_version does it the other way round): a crash
+      // in between then leaves a version without aliases, which a retried delete finishes, rather than an alias
+      // pointing at a deleted version.
+      String id = Long.toString(number);
+      for (Map.Entry<String, String> a : readAliases(dir).entrySet()) {
+        if (a.getValue().equals(id)) {
+          ioRun(() -> Files.deleteIfExists(keyFile(dir.resolve(ALIASES), a.getKey())));
+        }
+      }
+      // MLflow (file and SQL store alike) keeps a deleted version as a tombstone: it reads as not found, but its
+      // number stays taken, so version "3" never names two different models over time.
+      updateVersionMeta(v, name, meta -> {
+        meta.put("current_stage", STAGE_DELETED);
+        meta.put("last_updated_timestamp", now);
+      });
+      writeModelMeta(dir, meta -> meta.put("last_updated_timestamp", now));
+    });
+  }
+
+  @Override
+  public void setModelVersionTag(String name, String version, String key, String value) {
+    checkName(name);
+    long number = parseVersion(version);
+    lockedRun(() -> {
+      Path dir = requireModel(name);
+      Path v = liveVersionDir(dir, name, number);
+      ioRun(() -> AtomicFiles.replace(keyFile(v.resolve(TAGS), key), utf8(value), v));
+      touchModel(dir); // FileStore.set_model_version_tag updates the model's timestamp, not the version's
+    });
+  }
+
+  @Override
+  public void deleteModelVersionTag(String name, String version, String key) {
+    checkName(name);
+    long number = parseVersion(version);
+    lockedRun(() -> {
+      Path dir = requireModel(name);
+      Path v = liveVersionDir(dir, name, number);
+      if (io(() -> Files.deleteIfExists(keyFile(v.resolve(TAGS), key)))) {
+        touchModel(dir);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- aliases
+
+  @Override
+  public void setAlias(String name, String alias, String version) {
+    checkName(name);
+    long number = parseVersion(version);
+    lockedRun(() -> {
+      Path dir = requireModel(name);
+      liveVersionDir(dir, name, number);
+      // The number as MLflow's reader compares it (_get_model_version_aliases: file content == folder suffix), so
+      // "01" is written as "1"; no newline, as write_to writes it.
+      ioRun(() -> AtomicFiles.replace(keyFile(dir.resolve(ALIASES), alias), utf8(Long.toString(number)), dir));
+      touchModel(dir); // rewrites meta.yaml's aliases map from the folder, as MLflow's save does
+    });
+  }
+
+  @Override
+  public void deleteAlias(String name, String alias) {
+    checkName(name);
+    lockedRun(() -> {
+      Path dir = requireModel(name);
+      // FileStore.delete_registered_model_alias: a missing alias is no error.
+      if (io(() -> Files.deleteIfExists(keyFile(dir.resolve(ALIASES), alias)))) {
+        touchModel(dir);
+      }
+    });
+  }
+
+  @Override
+  public ModelVersion getModelVersionByAlias(String name, String alias) {
+    checkName(name);
+    Path dir = requireModel(name);
+    Path file = keyFile(dir.resolve(ALIASES), alias);
+    String target;
+    try {
+      target = AtomicFiles.readString(file).trim();
+    } catch (IOException e) {
+      // MLflow answers INVALID_PARAMETER_VALUE here (FileStore.get_model_version_by_alias); the SDK's contract
+      // is the same "not found" on every backend.
+      throw new ResourceNotFoundException("Registered model alias " + alias + " not found.");
+    }
+    long number;
+    try {
+      number = Long.parseLong(target);
+    } catch (NumberFormatException e) {
+      throw new SerializationException("Alias file " + file + " holds '" + target + "', not a version number", e);
+    }
+    return readVersion(name, number, liveVersionDir(dir, name, number), readAliases(dir));
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private Model readModel(Path dir) {
+    Map<String, Object> meta = readMeta(dir);
+    long created = asLong(meta.get("creation_timestamp"), 0L);
+    // The folder, not meta.yaml, names the model: MLflow finds a model by its folder too, and a rename is
+    // complete once the folder moved (see renameModel).
+    return Model.builder()
+        .name(dir.getFileName().toString())
+        .description(text(meta.get("description"), ""))
+        .creationTime(created)
+        .lastUpdateTime(asLong(meta.get("last_updated_timestamp"), created))
+        .tags(readKeyFiles(dir.resolve(TAGS)))
+        .aliases(readAliases(dir))
+        .build();
+  }
+
+  /**
+   * The aliases of a model from its {@code aliases/} folder, as {@code get_all_registered_model_aliases_from_path}
+   * reads them; the copy in meta.yaml is only kept in step for MLflow.
+   */
+  private Map<String, String> readAliases(Path modelDir) {
+    Map<String, String> out = new TreeMap<>();
+    readKeyFiles(modelDir.resolve(ALIASES)).forEach((k, v) -> out.put(k, v.trim()));
+    return out;
+  }
+
+  private ModelVersion readVersion(String name, long number, Path versionDir, Map<String, String> aliases) {
+    return toVersion(name, number, versionDir, readMeta(versionDir), aliases);
+  }
+
+  private ModelVersion toVersion(String name, long number, Path versionDir, Map<String, Object> meta,
+      Map<String, String> aliases) {
+    long created = asLong(meta.get("creation_timestamp"), 0L);
+    String id = Long.toString(number);
+    Object runId = meta.get("run_id");
+    String source = text(meta.get("source"), text(meta.get("storage_location"), ""));
+    return ModelVersion.builder()
+        .modelName(name)
+        .version(id)
+        .creationTime(created)
+        .lastUpdateTime(asLong(meta.get("last_updated_timestamp"), created))
+        .description(text(meta.get("description"), ""))
+        .source(source)
+        .candidateId(runId == null || runId.toString().isEmpty() ? Optional.empty() : Optional.of(runId.toString()))
+        .status(text(meta.get("status"), "READY"))
+        .tags(readKeyFiles(versionDir.resolve(TAGS)))
+        .aliases(aliases.entrySet().stream().filter(a -> a.getValue().equals(id)).map(Map.Entry::getKey)
+            .collect(Collectors.toList()))
+        .build();
+  }
+
+  /** The folder of a version that exists and is not deleted ({@code _fetch_file_model_version_if_exists}). */
+  private Path liveVersionDir(Path modelDir, String name, long number) {
+    Path v = modelDir.resolve(VERSION_PREFIX + number);
+    if (Files.isRegularFile(v.resolve(META))) {
+      Map<String, Object> meta;
+      try {
+        meta = readMeta(v);
+      } catch (TransportException e) {
+        meta = null; // gone meanwhile
+      }
+      if (meta != null && !STAGE_DELETED.equals(meta.get("current_stage"))) {
+        return v;
+      }
+    }
+    throw new ResourceNotFoundException("Model Version (name=" + name + ", version=" + number + ") not found");
+  }
+
+  /** The {@code version-<N>} folders of a model, deleted ones included, by ascending N. */
+  private static List<Path> versionDirs(Path modelDir) {
+    List<Path> out = new ArrayList<>();
+    for (Path d : subdirectories(modelDir)) {
+      if (versionNumber(d) >= 0) {
+        out.add(d);
+      }
+    }
+    out.sort(Comparator.comparingLong(LocalModelRegistry::versionNumber));
+    return out;
+  }
+
+  private static long highestVersion(Path modelDir) {
+    long max = 0;
+    for (Path d : subdirectories(modelDir)) {
+      max = Math.max(max, versionNumber(d));
+    }
+    return max;
+  }
+
+  /** N of a {@code version-<N>} folder, or -1 for any other folder. */
+  private static long versionNumber(Path dir) {
+    String n = dir.getFileName().toString();
+    if (!n.startsWith(VERSION_PREFIX) || n.length() == VERSION_PREFIX.length()
+        || n.length() > VERSION_PREFIX.length() + 18) {
+      return -1;
+    }
+    for (int i = VERSION_PREFIX.length(); i < n.length(); i++) {
+      if (n.charAt(i) < '0' || n.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    return Long.parseLong(n.substring(VERSION_PREFIX.length()));
+  }
+
+  /**
+   * A version id as MLflow's {@code _validate_model_version} takes it: {@code int(version)}, so {@code " 2"} and
+   * {@code "02"} are version 2.
+   */
+  static long parseVersion(String version) {
+    try {
+      return Long.parseLong(version.trim());
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new InvalidParameterException("Parameter 'version' must be an integer, got '" + version + "'.");
+    }
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Rewrites a model's meta.yaml as {@code FileStore._save_registered_model_as_meta_file} does: the whole entity as
+   * read, so the aliases map follows the {@code aliases/} folder, and the name follows the folder.
+   */
+  private void writeModelMeta(Path dir, Consumer<Map<String, Object>> change) {
+    Map<String, Object> meta = new TreeMap<>(readMeta(dir));
+    meta.put("name", dir.getFileName().toString());
+    meta.put("aliases", readAliases(dir));
+    change.accept(meta);
+    ioRun(() -> AtomicFiles.replace(dir.resolve(META), MetaYaml.encode(meta), dir));
+  }
+
+  /** {@code _update_registered_model_last_updated_time}. */
+  private void touchModel(Path dir) {
+    long now = clock.getAsLong();
+    writeModelMeta(dir, meta -> meta.put("last_updated_timestamp", now));
+  }
+
+  private void updateVersionMeta(Path versionDir, String modelName, Consumer<Map<String, Object>> change) {
+    Map<String, Object> meta = new TreeMap<>(readMeta(versionDir));
+    meta.put("name", modelName); // heals a rename that crashed before it reached this version
+    change.accept(meta);
+    ioRun(() -> AtomicFiles.replace(versionDir.resolve(META), MetaYaml.encode(meta), versionDir));
+  }
+
+  private <T> T locked(Supplier<T> action) {
+    ioRun(() -> Files.createDirectories(models)); // the lock file lives in it
+    return lock.call(action);
+  }
+
+  private void lockedRun(Runnable action) {
+    locked(() -> {
+      action.run();
+      return null;
+    });
+  }
+
+  /**
+   * Deletes a model folder (already renamed out of the namespace) so that MLflow, which may list it meanwhile as
+   * the model it was, never meets a {@code version-*} folder or the model without its meta.yaml: versions are first
+   * renamed out of MLflow's view, and meta.yaml goes last.
+   */
+  private static void deleteModelTree(Path dir) {
+    for (Path v : subdirectories(dir)) {
+      if (v.getFileName().toString().startsWith(VERSION_PREFIX)) {
+        ioRun(() -> Files.move(v, dir.resolve(RESERVED_PREFIX + "gone-" + v.getFileName()),
+            StandardCopyOption.ATOMIC_MOVE));
+      }
+    }
+    List<Path> children = io(() -> {
+      try (Stream<Path> s = Files.list(dir)) {
+        return s.collect(Collectors.toList());
+      }
+    });
+    for (Path child : children) {
+      if (!child.getFileName().toString().equals(META)) {
+        deleteRecursively(child);
+      }
+    }
+    ioRun(() -> {
+      Files.deleteIfExists(dir.resolve(META));
+      Files.deleteIfExists(dir);
+    });
+  }
+
+  /**
+   * Removes what a crashed writer left: hidden ghosts of deleted models, or half-built versions. Called under the
+   * lock, when no live writer can own them. Best effort: they are invisible to every reader anyway.
+   */
+  private static void removeLeftovers(Path parent, String prefix) {
+    for (Path d : subdirectories(parent)) {
+      if (d.getFileName().toString().startsWith(prefix)) {
+        try {
+          if (prefix.equals(GHOST_PREFIX)) {
+            deleteModelTree(d);
+          } else {
+            deleteRecursively(d);
+          }
+        } catch (TransportException e) {
+          // retried by the next writer
+        }
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path path) {
+    ioRun(() -> {
+      if (!Files.exists(path)) {
+        return;
+      }
+      try (Stream<Path> s = Files.walk(path)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+          Files.deleteIfExists(p);
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- names and files
+
+  /**
+   * Rejects names MLflow's file store rejects ({@code _validate_model_name} of validation.py and of file_store.py):
+   * a path separator, {@code ':'}, {@code '%'}, or a name that does not normalize to itself as a path. A name
+   * starting with {@value #RESERVED_PREFIX} is kept for this store's temporary folders.
+   */
+  static void checkName(String name) {
+    if (name == null || name.trim().isEmpty()) {
+      throw new InvalidParameterException("Missing value for required parameter 'name'.");
+    }
+    if (name.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
+      throw new InvalidParameterException("Invalid model name '" + name + "'. Names cannot contain '/' or ':'.");
+    }
+    if (name.indexOf('\\') >= 0) {
+      throw new InvalidParameterException(
+          "Invalid name: '" + name + "'. Registered model name cannot contain path separator");
+    }
+    if (name.indexOf('%') >= 0) {
+      throw new InvalidParameterException(
+          "Invalid name: '" + name + "'. Registered model name cannot contain '%' character");
+    }
+    if (name.equals(".") || name.startsWith("..")) { // path_not_unique
+      throw new InvalidParameterException("Invalid value '" + name + "' for parameter 'name': it is not a "
+          + "normalized relative path");
+    }
+    if (name.startsWith(RESERVED_PREFIX)) {
+      throw new InvalidParameterException("Invalid name: '" + name + "'. Names starting with '" + RESERVED_PREFIX
+          + "' are reserved for the local store's temporary folders");
+    }
+  }
+
+  private Path modelDir(String name) {
+    Path dir;
+    try {
+      dir = models.resolve(name);
+    } catch (InvalidPathException e) {
+      throw new InvalidParameterException("Model name '" + name + "' is not a valid folder name here: "
+          + e.getMessage());
+    }
+    if (!models.equals(dir.getParent())) {
+      throw new InvalidParameterException("Model name '" + name + "' escapes the registry folder");
+    }
+    return dir;
+  }
+
+  private Path requireModel(String name) {
+    Path dir = modelDir(name);
+    if (!isModel(dir)) {
+      throw new ResourceNotFoundException("Registered Model with name=" + name + " not found");
+    }
+    return dir;
+  }
+
+  /** A model (or version) folder counts once its meta.yaml, always written last, exists. */
+  private static boolean isModel(Path dir) {
+    return Files.isRegularFile(dir.resolve(META));
+  }
+
+  /** The file of a key under a folder; keys with '/' become subfolders (validated keys cannot escape). */
+  private static Path keyFile(Path folder, String key) {
+    Path file;
+    try {
+      file = folder.resolve(key).normalize();
+    } catch (InvalidPathException e) {
+      throw new InvalidParameterException("Key '" + key + "' is not a valid file name here: " + e.getMessage());
+    }
+    if (!file.startsWith(folder) || file.equals(folder)) {
+      throw new InvalidParameterException("Key '" + key + "' escapes its folder");
+    }
+    return file;
+  }
+
+  /** Every file under a folder as key (relative path with '/') to content, as {@code _get_resource_files}. */
+  private static Map<String, String> readKeyFiles(Path folder) {
+    Map<String, String> out = new TreeMap<>();
+    if (!Files.isDirectory(folder)) {
+      return out;
+    }
+    List<Path> files = io(() -> {
+      try (Stream<Path> s = Files.walk(folder)) {
+        return s.filter(Files::isRegularFile).collect(Collectors.toList());
+      }
+    });
+    for (Path p : files) {
+      String key = folder.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+      out.put(key, io(() -> AtomicFiles.readString(p)));
+    }
+    return out;
+  }
+
+  private static List<Path> subdirectories(Path parent) {
+    if (!Files.isDirectory(parent)) {
+      return List.of();
+    }
+    return io(() -> {
+      List<Path> out = new ArrayList<>();
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, Files::isDirectory)) {
+        s.forEach(out::add);
+      }
+      out.sort(null);
+      return out;
+    });
+  }
+
+  private static Map<String, Object> readMeta(Path dir) {
+    return io(() -> MetaYaml.read(dir.resolve(META)));
+  }
+
+  private static String text(Object o, String dflt) {
+    return o == null ? dflt : o.toString();
+  }
+
+  private static long asLong(Object o, long dflt) {
+    if (o == null) {
+      return dflt;
+    }
+    if (o instanceof Number) {
+      return ((Number) o).longValue();
+    }
+    try {
+      return Long.parseLong(o.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new SerializationException("meta.yaml holds a non-numeric value where a number belongs: " + o, e);
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** An I/O action. */
+  private interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  /** An I/O action without a result. */
+  private interface IoVoid {
+    void run() throws IOException;
+  }
+
+  private static <T> T io(IoAction<T> action) {
+    try {
+      return action.run();
+    } catch (IOException | UncheckedIOException e) {
+      throw new TransportException("Local registry I/O failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void ioRun(IoVoid action) {
+    io(() -> {
+      action.run();
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------- search
+
+  /**
+   * A model filter with the semantics of MLflow's file store ({@code SearchModelUtils.filter} and
+   * {@code _does_registered_model_match_clauses}): clauses joined by {@code AND}; {@code name} (bare or
+   * {@code attribute.name}) with {@code = != LIKE ILIKE IN NOT IN}; {@code tags.<key>} / {@code tag.<key>} (key bare,
+   * in backticks or in double quotes) with {@code = != LIKE ILIKE}; values in single or double quotes, kept as
+   * written between the quotes ({@code _strip_quotes} only trims them). A model without the tag never matches a
+   * tag clause. Prompts (models tagged {@value #PROMPT_TAG} = true) are left out unless the filter names that tag
+   * ({@code add_prompt_filter_string}).
+   */
+  static final class ModelFilter {
+    private ModelFilter() {}
+
+    static Predicate<Model> parse(String filter) {
+      String text = filter == null ? "" : filter;
+      List<Predicate<Model>> clauses = new ArrayList<>();
+      if (!text.contains(PROMPT_TAG)) {
+        clauses.add(m -> !"true".equals(m.tags().get(PROMPT_TAG)));
+      }
+      if (!text.trim().isEmpty()) {
+        new FilterParser(text).parseInto(clauses);
+      }
+      List<Predicate<Model>> all = List.copyOf(clauses);
+      return m -> {
+        for (Predicate<Model> c : all) {
+          if (!c.test(m)) {
+            return false;
+          }
+        }
+        return true;
+      };
+    }
+  }
+
+  /** A scanner for the small filter grammar of {@link ModelFilter}, with positions for its errors. */
+  private static final class FilterParser {
+    private final String text;
+    private int pos;
+
+    FilterParser(String text) {
+      this.text = text;
+    }
+
+    void parseInto(List<Predicate<Model>> out) {
+      skipWhitespace();
+      while (true) {
+        out.add(clause());
+        skipWhitespace();
+        if (pos >= text.length()) {
+          return;
+        }
+        int at = pos;
+        String word = word();
+        if (word == null || !word.equalsIgnoreCase("AND")) {
+          throw error(at, word != null && word.equalsIgnoreCase("OR")
+              ? "MLflow filters join clauses with AND only; OR is not supported"
+              : "expected AND between clauses");
+        }
+        skipWhitespace();
+        if (pos >= text.length()) {
+          throw error(at, "dangling AND: expected a clause after it");
+        }
+      }
+    }
+
+    private Predicate<Model> clause() {
+      int at = pos;
+      String first = word();
+      if (first == null) {
+        throw error(at, "expected name or tags.<key>");
+      }
+      boolean tag = false;
+      String key = first;
+      int keyAt = at;
+      if (pos < text.length() && text.charAt(pos) == '.') {
+        pos++;
+        // SearchModelUtils._get_model_search_identifier
+        if (first.equals("tag") || first.equals("tags")) {
+          tag = true;
+        } else if (!first.equals("attribute")) {
+          throw error(at, "Invalid entity type '" + first + "'. Valid entity types are ('attribute', 'tag', 'tags')");
+        }
+        keyAt = pos;
+        key = key();
+      }
+      if (!tag && !key.equals("name")) {
+        throw error(keyAt, "Invalid attribute key '" + key + "' specified. Valid keys are '{'name'}'");
+      }
+      skipWhitespace();
+      int opAt = pos;
+      String op = comparator();
+      boolean list = op.equals("IN") || op.equals("NOT IN");
+      if (tag && list) {
+        throw error(opAt, "Invalid comparator '" + op + "' not one of '{'!=', '=', 'LIKE', 'ILIKE'}'");
+      }
+      skipWhitespace();
+      if (list) {
+        Set<String> values = new HashSet<>(list());
+        boolean negate = op.equals("NOT IN");
+        return m -> values.contains(m.name()) != negate;
+      }
+      int valueAt = pos;
+      if (pos < text.length() && text.charAt(pos) == '(') {
+        throw error(valueAt, "a parenthesised list needs IN or NOT IN");
+      }
+      String value = quoted();
+      String k = key;
+      Function<Model, String> read = tag ? m -> m.tags().get(k) : Model::name;
+      Predicate<String> test = compare(op, value);
+      if (tag && key.equals(PROMPT_TAG)) {
+        // _does_registered_model_match_clauses: a model without the prompt tag is not a prompt.
+        boolean whenMissing = (op.equals("=") && value.equals("false")) || (op.equals("!=") && value.equals("true"));
+        return m -> {
+          String lhs = read.apply(m);
+          return lhs == null ? whenMissing : test.test(lhs);
+        };
+      }
+      return m -> {
+        String lhs = read.apply(m);
+        return lhs != null && test.test(lhs);
+      };
+    }
+
+    private static Predicate<String> compare(String op, String value) {
+      switch (op) {
+        case "=":
+          return value::equals;
+        case "!=":
+          return s -> !s.equals(value);
+        case "LIKE":
+          return new LikePattern(value, false)::matches;
+        default: // ILIKE
+          return new LikePattern(value, true)::matches;
+      }
+    }
+
+    private String key() {
+      if (pos < text.length() && (text.charAt(pos) == '`' || text.charAt(pos) == '"')) {
+        char quote = text.charAt(pos);
+        int end = text.indexOf(quote, pos + 1);
+        if (end < 0) {
+          throw error(pos, "unterminated " + quote + " around a tag key");
+        }
+        String key = text.substring(pos + 1, end);
+        if (key.isEmpty()) {
+          throw error(pos, "empty tag key");
+        }
+        pos = end + 1;
+        return key;
+      }
+      int start = pos;
+      while (pos < text.length() && (isWordChar(text.charAt(pos)) || text.charAt(pos) == '.')) {
+        pos++;
+      }
+      if (pos == start) {
+        throw error(start, "expected a tag key after the '.'; quote keys with other characters in backticks");
+      }
+      return text.substring(start, pos);
+    }
+
+    private String comparator() {
+      int at = pos;
+      if (text.startsWith("!=", pos)) {
+        pos += 2;
+        return "!=";
+      }
+      if (text.startsWith("=", pos)) {
+        pos += 1;
+        return "=";
+      }
+      if (pos < text.length() && "<>".indexOf(text.charAt(pos)) >= 0) {
+        throw error(at, "model names and tags compare with = != LIKE ILIKE (names also IN, NOT IN), not "
+            + "with an ordering");
+      }
+      String word = word();
+      if (word != null) {
+        String upper = word.toUpperCase(Locale.ROOT);
+        if (upper.equals("LIKE") || upper.equals("ILIKE") || upper.equals("IN")) {
+          return upper;
+        }
+        if (upper.equals("NOT")) {
+          skipWhitespace();
+          String next = word();
+          if (next != null && next.equalsIgnoreCase("IN")) {
+            return "NOT IN";
+          }
+        }
+      }
+      throw error(at, "expected a comparator: = != LIKE ILIKE IN NOT IN");
+    }
+
+    /** A string in single or double quotes, kept as written between them (sqlparse's string token rules). */
+    private String quoted() {
+      int at = pos;
+      if (pos >= text.length() || (text.charAt(pos) != '\'' && text.charAt(pos) != '"')) {
+        throw error(at, "Expected a quoted string value (e.g. 'my-value')");
+      }
+      char quote = text.charAt(pos);
+      int i = pos + 1;
+      while (i < text.length()) {
+        char c = text.charAt(i);
+        if (c == quote && i + 1 < text.length() && text.charAt(i + 1) == quote) {
+          i += 2; // '' inside '...' is part of the token
+        } else if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == quote) {
+          i += 2; // so is \'
+        } else if (c == quote) {
+          pos = i + 1;
+          return text.substring(at + 1, i);
+        } else {
+          i++;
+        }
+      }
+      throw error(at, "unterminated string");
+    }
+
+    /** A parenthesised list of quoted strings, read as Python's literal_eval would (backslash escapes). */
+    private List<String> list() {
+      int at = pos;
+      if (pos >= text.length() || text.charAt(pos) != '(') {
+        throw error(at, "IN and NOT IN take a parenthesised list of quoted strings, e.g. ('a', 'b')");
+      }
+      pos++;
+      List<String> out = new ArrayList<>();
+      while (true) {
+        skipWhitespace();
+        if (pos < text.length() && text.charAt(pos) == ')' && !out.isEmpty()) {
+          pos++;
+          return out;
+        }
+        if (pos >= text.length() || (text.charAt(pos) != '\'' && text.charAt(pos) != '"')) {
+          throw error(pos, "expected a non-empty list of quoted strings");
+        }
+        char quote = text.charAt(pos);
+        StringBuilder b = new StringBuilder();
+        int i = pos + 1;
+        while (i < text.length() && text.charAt(i) != quote) {
+          if (text.charAt(i) == '\\' && i + 1 < text.length()) {
+            i++;
+          }
+          b.append(text.charAt(i++));
+        }
+        if (i >= text.length()) {
+          throw error(pos, "unterminated string");
+        }
+        out.add(b.toString());
+        pos = i + 1;
+        skipWhitespace();
+        if (pos < text.length() && text.charAt(pos) == ',') {
+          pos++;
+        } else if (pos >= text.length() || text.charAt(pos) != ')') {
+          throw error(pos, "expected ',' or ')' in the list");
+        }
+      }
+    }
+
+    private String word() {
+      int start = pos;
+      while (pos < text.length() && isWordChar(text.charAt(pos))) {
+        pos++;
+      }
+      return pos == start ? null : text.substring(start, pos);
+    }
+
+    private static boolean isWordChar(char c) {
+      return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    private void skipWhitespace() {
+      while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+        pos++;
+      }
+    }
+
+    private FilterSyntaxException error(int at, String problem) {
+      return new FilterSyntaxException(text, at, problem);
+    }
+  }
+
+  /**
+   * SQL {@code LIKE}/{@code ILIKE} as MLflow's file store evaluates it ({@code _convert_like_pattern_to_regex},
+   * {@code _like}, {@code _ilike} in search_utils.py): {@code %} is {@code .*}, {@code _} is {@code .}, all else is
+   * literal; {@code re.match} anchors the start, and {@code $} is added only when the pattern does not end with
+   * {@code %}. So neither wildcard matches a newline, a pattern ending in {@code %} needs only a matching prefix, and
+   * {@code $} also matches before one final newline. Simulated as an NFA (the same approach as the tracking
+   * search's {@code LikePattern}, which is package-private there): linear, no backtracking on long tag values.
+   */
+  static final class LikePattern {
+    private static final int ANY_RUN = -1;
+    private static final int ANY_ONE = -2;
+
+    private final int[] pattern;
+    private final boolean ignoreCase;
+    private final boolean prefixMatch;
+
+    LikePattern(String source, boolean ignoreCase) {
+      int[] cps = source.codePoints().map(c -> c == '%' ? ANY_RUN : c == '_' ? ANY_ONE : c).toArray();
+      int n = 0;
+      for (int cp : cps) {
+        if (!(cp == ANY_RUN && n > 0 && cps[n - 1] == ANY_RUN)) { // .*.* is .*
+          cps[n++] = cp;
+        }
+      }
+      this.pattern = Arrays.copyOf(cps, n);
+      this.ignoreCase = ignoreCase;
+      this.prefixMatch = source.endsWith("%");
+    }
+
+    boolean matches(String s) {
+      int m = pattern.length;
+      boolean[] cur = new boolean[m + 1];
+      boolean[] next = new boolean[m + 1];
+      cur[0] = true;
+      close(cur);
+      boolean beforeFinalNewline = false;
+      int i = 0;
+      while (true) {
+        if (prefixMatch && cur[m]) {
+          return true;
+        }
+        if (i >= s.length()) {
+          return cur[m] || beforeFinalNewline;
+        }
+        int cp = s.codePointAt(i);
+        i += Character.charCount(cp);
+        if (cp == '\n' && i == s.length() && cur[m]) {
+          beforeFinalNewline = true;
+        }
+        Arrays.fill(next, false);
+        boolean any = false;
+        for (int p = 0; p < m; p++) {
+          if (!cur[p]) {
+            continue;
+          }
+          int t = pattern[p];
+          if (t == ANY_RUN) {
+            if (cp != '\n') {
+              next[p] = true;
+              any = true;
+            }
+          } else if (t == ANY_ONE ? cp != '\n' : same(t, cp)) {
+            next[p + 1] = true;
+            any = true;
+          }
+        }
+        if (!any) {
+          return beforeFinalNewline;
+        }
+        close(next);
+        boolean[] swap = cur;
+        cur = next;
+        next = swap;
+      }
+    }
+
+    private void close(boolean[] states) {
+      for (int p = 0; p < pattern.length; p++) {
+        if (states[p] && pattern[p] == ANY_RUN) {
+          states[p + 1] = true;
+        }
+      }
+    }
+
+    private boolean same(int p, int c) {
+      return p == c || ignoreCase && (Character.toUpperCase(p) == Character.toUpperCase(c)
+          || Character.toLowerCase(p) == Character.toLowerCase(c));
+    }
+  }
+
+  /**
+   * The order of a model search as MLflow's file store sorts ({@code SearchModelUtils._get_sort_key} and
+   * {@code parse_order_by_for_search_registered_models}): keys {@code name}, {@code creation_timestamp},
+   * {@code last_updated_timestamp}, bare or as {@code attribute.<key>}, each ASC (default) or DESC; then
+   * {@code name ASC} as the tie-break unless name was given. Names compare by code point, as Python's strings.
+   */
+  static final class ModelOrdering {
+    private ModelOrdering() {}
+
+    static Comparator<Model> parse(List<String> orderBy) {
+      List<Comparator<Model>> keys = new ArrayList<>();
+      boolean hasName = false;
+      for (String clause : orderBy) {
+        String c = clause == null ? "" : clause.trim();
+        String[] parts = c.isEmpty() ? new String[0] : c.split("\\s+");
+        if (parts.length == 0 || parts.length > 2) {
+          throw new FilterSyntaxException(String.valueOf(clause), 0,
+              "Invalid order_by clause '" + clause + "'. Could not be parsed.");
+        }
+        boolean ascending = true;
+        if (parts.length == 2) {
+          String dir = parts[1].toLowerCase(Locale.ROOT);
+          if (!dir.equals("asc") && !dir.equals("desc")) {
+            throw new FilterSyntaxException(c, c.lastIndexOf(parts[1]),
+                "Invalid ordering key in order_by clause '" + clause + "': use ASC or DESC");
+          }
+          ascending = dir.equals("asc");
+        }
+        String id = parts[0];
+        int dot = id.indexOf('.');
+        String key = unquote(dot < 0 ? id : id.substring(dot + 1));
+        if (dot >= 0 && !id.substring(0, dot).equals("attribute")) {
+          throw new FilterSyntaxException(c, 0, "Invalid order_by entity: " + id.substring(0, dot)
+              + "; models are ordered by name, creation_timestamp or last_updated_timestamp");
+        }
+        Comparator<Model> cmp;
+        switch (key) {
+          case "name":
+            cmp = (a, b) -> compareCodePoints(a.name(), b.name());
+            hasName = true;
+            break;
+          case "creation_timestamp":
+            cmp = Comparator.comparingLong(Model::creationTime);
+            break;
+          case "last_updated_timestamp":
+            cmp = Comparator.comparingLong(Model::lastUpdateTime);
+            break;
+          default:
+            throw new FilterSyntaxException(c, dot + 1, "Invalid attribute key '" + key + "' specified. Valid keys "
+                + "are name, creation_timestamp, last_updated_timestamp");
+        }
+        keys.add(ascending ? cmp : cmp.reversed());
+      }
+      if (!hasName) {
+        keys.add((a, b) -> compareCodePoints(a.name(), b.name()));
+      }
+      List<Comparator<Model>> all = Collections.unmodifiableList(keys);
+      return (a, b) -> {
+        for (Comparator<Model> k : all) {
+          int r = k.compare(a, b);
+          if (r != 0) {
+            return r;
+          }
+        }
+        return 0;
+      };
+    }
+
+    private static String unquote(String s) {
+      if (s.length() >= 2 && (s.charAt(0) == '`' || s.charAt(0) == '"' || s.charAt(0) == '\'')
+          && s.charAt(s.length() - 1) == s.charAt(0)) {
+        return s.substring(1, s.length() - 1);
+      }
+      return s;
+    }
+
+    static int compareCodePoints(String a, String b) {
+      int i = 0;
+      int j = 0;
+      while (i < a.length() && j < b.length()) {
+        int ca = a.codePointAt(i);
+        int cb = b.codePointAt(j);
+        if (ca != cb) {
+          return Integer.compare(ca, cb);
+        }
+        i += Character.charCount(ca);
+        j += Character.charCount(cb);
+      }
+      return Integer.compare(a.length() - i, b.length() - j);
+    }
+  }
+}
