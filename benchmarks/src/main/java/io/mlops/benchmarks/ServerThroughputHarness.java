@@ -245,7 +245,7 @@ public final class ServerThroughputHarness {
     List<Row> rows = new ArrayList<>();
     for (String mode : new String[] {"sync", "async"}) {
       Process p = new ProcessBuilder(python, script.toString(), "--url", url, "--mode", mode, "--points",
-          Integer.toString(mode.equals("sync") ? perCall : candidates * keys * steps / 5))
+          Integer.toString(perCall))
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String line;
       String last = null;
