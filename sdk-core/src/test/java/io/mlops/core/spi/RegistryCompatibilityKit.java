@@ -378,4 +378,17 @@ public abstract class RegistryCompatibilityKit {
         .isInstanceOf(ResourceNotFoundException.class);
     assertThat(registry.getModel(name("badalias")).aliases()).isEmpty();
   }
+
+  @Test
+  void version_withASemverAlreadyTaken_isAlreadyExistsAndLeavesOneVersion() {
+    String model = name("semver-unique");
+    registry.createModel(model, java.util.Map.of(), null);
+    CandidateInfo c = newCandidate("r");
+    newVersion(model, c, "1.0.0");
+    assertThatThrownBy(() -> newVersion(model, c, "1.0.0"))
+        .isInstanceOf(io.mlops.core.ResourceAlreadyExistsException.class).hasMessageContaining("1.0.0");
+    assertThat(versionIds(model)).hasSize(1);
+    newVersion(model, c, "1.0.1");
+    assertThat(versionIds(model)).hasSize(2);
+  }
 }
