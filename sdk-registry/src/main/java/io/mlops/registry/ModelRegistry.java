@@ -167,7 +167,8 @@ public final class ModelRegistry implements AutoCloseable {
    * Creates a version of a model from a candidate: the candidate's artifacts (or the given subpath) become the
    * version's files; the version links the candidate, so its params, metrics and run context stay reachable.
    * The model is created if missing (unless the promotion says otherwise). Nothing is left half-created: a model
-   * created for a promotion that then fails is removed again.
+   * created for a promotion that then fails is removed again, unless another promotion has put a version in it
+   * meanwhile.
    *
    * @throws ResourceNotFoundException for an unknown candidate, or a missing model with createModelIfMissing off
    * @throws ResourceAlreadyExistsException when the version exists (also when another process created it first)
@@ -210,13 +211,28 @@ public final class ModelRegistry implements AutoCloseable {
       return toRegistered(created);
     } catch (RuntimeException e) {
       if (createdModel) {
-        try {
-          registry.deleteModel(name);
-        } catch (RuntimeException cleanup) {
-          e.addSuppressed(cleanup);
-        }
+        removeIfEmpty(name, e);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Removes a model this promotion created, unless it holds versions by now: another caller may have promoted
+   * into it meanwhile (two promotions racing on a new model: the one that created the model can be the one that
+   * loses the version race), and their versions must survive our failure.
+   */
+  private void removeIfEmpty(String name, RuntimeException failure) {
+    try {
+      if (!registry.listModelVersions(name).iterator().hasNext()) {
+        registry.deleteModel(name);
+      }
+    } catch (ResourceNotFoundException gone) {
+      // already removed
+    } catch (RuntimeException cleanup) {
+      failure.addSuppressed(cleanup);
+    } finally {
+      invalidate(name);
     }
   }
 
@@ -262,11 +278,15 @@ public final class ModelRegistry implements AutoCloseable {
   /**
    * Two processes may promote the same version at the same moment. Both versions exist for an instant; the one
    * with the lower backend number was committed first (backends number versions max+1), so it wins and the other
-   * is removed again.
+   * is removed again. "The same version" is semver equivalence, as for the check before creating (build metadata
+   * does not count: 1.0.0 and 1.0.0+build.7 are one version), not equality of the tag strings.
    */
   private void ensureUnique(String name, String semver, ModelVersion mine) {
+    Semver wanted = Semver.parse(semver);
     List<ModelVersion> same = registry.listModelVersions(name).stream()
-        .filter(v -> semver.equals(v.tags().get(ModelVersion.SEMVER_TAG))).collect(Collectors.toList());
+        .filter(v -> v.version().equals(mine.version()) || v.semver().map(Semver::parse)
+            .map(s -> s.isEquivalentTo(wanted)).orElse(false))
+        .collect(Collectors.toList());
     Optional<ModelVersion> first = same.stream().min(Comparator.comparingLong(v -> number(v.version())));
     if (first.isPresent() && !first.get().version().equals(mine.version())) {
       try {
@@ -597,18 +617,38 @@ public final class ModelRegistry implements AutoCloseable {
         .build();
   }
 
+  /**
+   * The deployments recorded in a version's tags, newest first. Records made within the same millisecond have the
+   * same time; their tag keys ({@code <time>-<sequence>}) then order them by the recording sequence, compared as a
+   * number (the tags come back ordered as strings, where "-10" sorts before "-9").
+   */
   private static List<Deployment> deployments(Map<String, String> tags) {
-    List<Deployment> out = new ArrayList<>();
+    List<Map.Entry<Long, Deployment>> records = new ArrayList<>();
     tags.forEach((k, v) -> {
       if (k.startsWith(DEPLOYMENT_TAG_PREFIX)) {
         JsonNode n = parse(v);
-        out.add(Deployment.builder().environment(n.path("environment").asText()).time(n.path("time").asLong())
+        Deployment d = Deployment.builder().environment(n.path("environment").asText()).time(n.path("time").asLong())
             .deployedBy(n.path("deployed_by").asText("unknown"))
-            .pipelineUrl(Optional.ofNullable(n.path("pipeline_url").asText(null))).build());
+            .pipelineUrl(Optional.ofNullable(n.path("pipeline_url").asText(null))).build();
+        records.add(Map.entry(sequenceOf(k), d));
       }
     });
-    out.sort(Comparator.comparingLong(Deployment::time).reversed());
-    return out;
+    records.sort(Comparator.comparing((Map.Entry<Long, Deployment> e) -> e.getValue().time())
+        .thenComparing(Map.Entry::getKey).reversed());
+    return records.stream().map(Map.Entry::getValue).collect(Collectors.toList());
+  }
+
+  /** The sequence number of a deployment tag key {@code mlops.deployment.<time>-<sequence>}; -1 if it has none. */
+  private static long sequenceOf(String key) {
+    int dash = key.lastIndexOf('-');
+    if (dash < 0) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(key.substring(dash + 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private Map<String, String> tagsOf(String modelName, String semver) {

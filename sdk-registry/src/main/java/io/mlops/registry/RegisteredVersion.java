@@ -44,10 +44,15 @@ public interface RegisteredVersion {
   /** The most recent deployment recorded for it. */
   Optional<Deployment> lastDeployment();
 
-  /** True for pre-releases such as {@code 2.0.0-rc.1}. */
+  /**
+   * True for pre-releases such as {@code 2.0.0-rc.1}. Only a {@code -} before the build metadata starts a
+   * pre-release: {@code 1.0.0+build-5} is a release.
+   */
   @Value.Derived
   default boolean isPrerelease() {
-    return semver().indexOf('-') >= 0;
+    String s = semver();
+    int plus = s.indexOf('+');
+    return (plus < 0 ? s : s.substring(0, plus)).indexOf('-') >= 0;
   }
 
   /** {@code models:/<name>/<semver>}. */
