@@ -84,6 +84,8 @@ public final class ModelRegistry implements AutoCloseable {
   private final TrackingClient tracking;
   private final RegistryClient registry;
   private final Cache<ModelUri, RegisteredVersion> cache;
+  private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> generations =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private ModelRegistry(Builder b) {
     MlopsConfig config = b.config != null ? b.config : MlopsConfig.fromEnvironment();
@@ -395,7 +397,22 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Resolves a model URI, through the cache. */
   public RegisteredVersion resolve(ModelUri uri) {
-    return cache.get(uri, this::resolveUncached);
+    RegisteredVersion cached = cache.getIfPresent(uri);
+    if (cached != null) {
+      return cached;
+    }
+    // A write of this registry between our read and our put must win: invalidate() bumps the model's generation
+    // before it clears the cache, so a resolution that started before the write is not cached.
+    long generation = generation(uri.modelName()).get();
+    RegisteredVersion resolved = resolveUncached(uri);
+    if (generation(uri.modelName()).get() == generation) {
+      cache.put(uri, resolved);
+    }
+    return resolved;
+  }
+
+  private java.util.concurrent.atomic.AtomicLong generation(String modelName) {
+    return generations.computeIfAbsent(modelName, k -> new java.util.concurrent.atomic.AtomicLong());
   }
 
   private RegisteredVersion resolveUncached(ModelUri uri) {
@@ -427,7 +444,7 @@ public final class ModelRegistry implements AutoCloseable {
    * written to a temporary directory beside it (sizes checked against the listing, no path leaving it) and then
    * moved into place, so {@code target} never holds half a model.
    *
-   * @return {@code target}
+   * @return the target directory, as an absolute path
    * @throws ValidationException when {@code target} is a file or a non-empty directory
    */
   public Path download(RegisteredVersion version, Path target, TransferListener listener) {
@@ -676,6 +693,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private void invalidate(String modelName) {
+    generation(modelName).incrementAndGet();
     cache.asMap().keySet().removeIf(u -> u.modelName().equals(modelName));
   }
 

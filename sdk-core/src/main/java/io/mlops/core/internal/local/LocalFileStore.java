@@ -20,6 +20,7 @@ import io.mlops.core.ResourceAlreadyExistsException;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.core.SerializationException;
 import io.mlops.core.Tag;
+import io.mlops.core.TransferListener;
 import io.mlops.core.TransportException;
 import io.mlops.core.ViewType;
 import io.mlops.core.internal.ArtifactPaths;
@@ -648,6 +649,11 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
 
   @Override
   public void uploadFile(String candidateId, Path localFile, String artifactPath) {
+    uploadFile(candidateId, localFile, artifactPath, TransferListener.NONE);
+  }
+
+  @Override
+  public void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener) {
     Path target = ArtifactPaths.resolveUnder(artifactRoot(candidateId), artifactPath);
     if (target.equals(artifactRoot(candidateId))) {
       throw new InvalidParameterException("An artifact file needs a name inside the artifact root");
@@ -656,7 +662,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
       Files.createDirectories(target.getParent());
       Path tmp = target.resolveSibling(UPLOAD_PREFIX + UUID.randomUUID());
       try {
-        Files.copy(localFile, tmp, StandardCopyOption.REPLACE_EXISTING);
+        copyReporting(localFile, tmp, ArtifactPaths.normalize(artifactPath), listener);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
@@ -689,6 +695,11 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
 
   @Override
   public void downloadFile(String candidateId, String artifactPath, Path target) {
+    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
+  }
+
+  @Override
+  public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
     Path source = ArtifactPaths.resolveUnder(artifactRoot(candidateId), artifactPath);
     if (!Files.isRegularFile(source)) {
       throw new ResourceNotFoundException("No artifact file '" + artifactPath + "' in candidate " + candidateId);
@@ -698,12 +709,34 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
       Files.createDirectories(parent);
       Path tmp = parent.resolve(".mlops-download-" + UUID.randomUUID());
       try {
-        Files.copy(source, tmp);
+        copyReporting(source, tmp, ArtifactPaths.normalize(artifactPath), listener);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
       }
     });
+  }
+
+  /** Copies a file in chunks, reporting progress every half megabyte and at the end. */
+  private static void copyReporting(Path from, Path to, String artifactPath, TransferListener listener)
+      throws IOException {
+    long total = Files.size(from);
+    long done = 0;
+    long reported = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (java.io.InputStream in = Files.newInputStream(from);
+        java.io.OutputStream out = Files.newOutputStream(to)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        out.write(buffer, 0, n);
+        done += n;
+        if (done - reported >= 512 * 1024) {
+          reported = done;
+          listener.onProgress(artifactPath, done, total);
+        }
+      }
+    }
+    listener.onProgress(artifactPath, done, Math.max(total, done));
   }
 
   private Path artifactRoot(String candidateId) {

@@ -323,6 +323,19 @@ class LocalFileStoreTest {
   }
 
   @Test
+  void artifacts_uploadAndDownloadReportProgressToTheEnd() throws Exception {
+    CandidateInfo c = newCandidate("0", "r");
+    Path src = Files.write(dir.resolve("big.bin"), new byte[3 * 1024 * 1024 + 7]);
+    List<Long> up = new ArrayList<>();
+    store.uploadFile(c.id(), src, "model/big.bin", (p, done, total) -> up.add(done));
+    assertThat(up).hasSizeGreaterThanOrEqualTo(6).last().isEqualTo(3L * 1024 * 1024 + 7);
+    List<Long> down = new ArrayList<>();
+    store.downloadFile(c.id(), "model/big.bin", dir.resolve("back.bin"), (p, done, total) -> down.add(total));
+    assertThat(down).last().isEqualTo(3L * 1024 * 1024 + 7);
+    assertThat(Files.size(dir.resolve("back.bin"))).isEqualTo(3L * 1024 * 1024 + 7);
+  }
+
+  @Test
   void artifacts_pathsCannotEscapeTheArtifactRoot() throws Exception {
     CandidateInfo c = newCandidate("0", "r");
     Path src = Files.writeString(dir.resolve("w.bin"), "x");
