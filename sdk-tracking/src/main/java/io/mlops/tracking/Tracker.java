@@ -85,7 +85,7 @@ public final class Tracker implements AutoCloseable {
     }
     this.experimentName = b.experimentName != null ? b.experimentName
         : client.config().experimentName().orElse(null);
-    this.systemTags = b.systemTags ? RunContext.systemTags(b.workingDirectory) : Map.of();
+    this.systemTags = b.systemTags ? RunContext.systemTags(b.workingDirectory, b.environment) : Map.of();
     this.clock = b.clock;
     this.closeTimeout = b.closeTimeout;
     this.validator = new EntityValidator(client.capabilities());
@@ -357,6 +357,7 @@ public final class Tracker implements AutoCloseable {
     private String experimentName;
     private boolean systemTags = true;
     private Path workingDirectory = Paths.get("").toAbsolutePath();
+    private Map<String, String> environment = System.getenv();
     private LongSupplier clock = System::currentTimeMillis;
     private Duration flushInterval = Duration.ofMillis(DEFAULT_FLUSH_INTERVAL_MILLIS);
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
@@ -494,6 +495,11 @@ public final class Tracker implements AutoCloseable {
     /** Where to look for the git work tree; default the working directory. */
     public Builder workingDirectory(Path directory) {
       this.workingDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    Builder environment(Map<String, String> env) {
+      this.environment = Objects.requireNonNull(env, "env");
       return this;
     }
 

@@ -41,6 +41,7 @@ class TrackerTest {
         .config(MlopsConfig.builder().trackingUri(dir.resolve("mlruns").toString()).build())
         .experimentName("exp")
         .workingDirectory(dir.resolve("repo"))
+        .environment(Map.of()) // not whatever CI runs these tests
         .clock(clock::incrementAndGet)
         .build();
   }
