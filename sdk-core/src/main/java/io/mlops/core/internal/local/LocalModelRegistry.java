@@ -996,9 +996,9 @@ public final class LocalModelRegistry implements RegistryStore {
         case "!=":
           return s -> !s.equals(value);
         case "LIKE":
-          return new LikePattern(value, false)::matches;
+          return io.mlops.core.internal.search.LikePattern.compile(value, false)::matches;
         default: // ILIKE
-          return new LikePattern(value, true)::matches;
+          return io.mlops.core.internal.search.LikePattern.compile(value, true)::matches;
       }
     }
 
@@ -1144,95 +1144,6 @@ public final class LocalModelRegistry implements RegistryStore {
     }
   }
 
-  /**
-   * SQL {@code LIKE}/{@code ILIKE} as MLflow's file store evaluates it ({@code _convert_like_pattern_to_regex},
-   * {@code _like}, {@code _ilike} in search_utils.py): {@code %} is {@code .*}, {@code _} is {@code .}, all else is
-   * literal; {@code re.match} anchors the start, and {@code $} is added only when the pattern does not end with
-   * {@code %}. So neither wildcard matches a newline, a pattern ending in {@code %} needs only a matching prefix, and
-   * {@code $} also matches before one final newline. Simulated as an NFA (the same approach as the tracking
-   * search's {@code LikePattern}, which is package-private there): linear, no backtracking on long tag values.
-   */
-  static final class LikePattern {
-    private static final int ANY_RUN = -1;
-    private static final int ANY_ONE = -2;
-
-    private final int[] pattern;
-    private final boolean ignoreCase;
-    private final boolean prefixMatch;
-
-    LikePattern(String source, boolean ignoreCase) {
-      int[] cps = source.codePoints().map(c -> c == '%' ? ANY_RUN : c == '_' ? ANY_ONE : c).toArray();
-      int n = 0;
-      for (int cp : cps) {
-        if (!(cp == ANY_RUN && n > 0 && cps[n - 1] == ANY_RUN)) { // .*.* is .*
-          cps[n++] = cp;
-        }
-      }
-      this.pattern = Arrays.copyOf(cps, n);
-      this.ignoreCase = ignoreCase;
-      this.prefixMatch = source.endsWith("%");
-    }
-
-    boolean matches(String s) {
-      int m = pattern.length;
-      boolean[] cur = new boolean[m + 1];
-      boolean[] next = new boolean[m + 1];
-      cur[0] = true;
-      close(cur);
-      boolean beforeFinalNewline = false;
-      int i = 0;
-      while (true) {
-        if (prefixMatch && cur[m]) {
-          return true;
-        }
-        if (i >= s.length()) {
-          return cur[m] || beforeFinalNewline;
-        }
-        int cp = s.codePointAt(i);
-        i += Character.charCount(cp);
-        if (cp == '\n' && i == s.length() && cur[m]) {
-          beforeFinalNewline = true;
-        }
-        Arrays.fill(next, false);
-        boolean any = false;
-        for (int p = 0; p < m; p++) {
-          if (!cur[p]) {
-            continue;
-          }
-          int t = pattern[p];
-          if (t == ANY_RUN) {
-            if (cp != '\n') {
-              next[p] = true;
-              any = true;
-            }
-          } else if (t == ANY_ONE ? cp != '\n' : same(t, cp)) {
-            next[p + 1] = true;
-            any = true;
-          }
-        }
-        if (!any) {
-          return beforeFinalNewline;
-        }
-        close(next);
-        boolean[] swap = cur;
-        cur = next;
-        next = swap;
-      }
-    }
-
-    private void close(boolean[] states) {
-      for (int p = 0; p < pattern.length; p++) {
-        if (states[p] && pattern[p] == ANY_RUN) {
-          states[p + 1] = true;
-        }
-      }
-    }
-
-    private boolean same(int p, int c) {
-      return p == c || ignoreCase && (Character.toUpperCase(p) == Character.toUpperCase(c)
-          || Character.toLowerCase(p) == Character.toLowerCase(c));
-    }
-  }
 
   /**
    * The order of a model search as MLflow's file store sorts ({@code SearchModelUtils._get_sort_key} and

@@ -22,7 +22,7 @@ import java.util.Arrays;
  * <p>Matching simulates the pattern as an NFA over code points: linear in the value's length times the
  * pattern's, no backtracking and no regex.
  */
-final class LikePattern {
+public final class LikePattern {
   private static final int ANY_RUN = -1; // %
   private static final int ANY_ONE = -2; // _
 
@@ -39,7 +39,7 @@ final class LikePattern {
   }
 
   /** Compiles {@code pattern}; {@code ignoreCase} for ILIKE (MLflow's {@code _ilike} uses re.IGNORECASE). */
-  static LikePattern compile(String pattern, boolean ignoreCase) {
+  public static LikePattern compile(String pattern, boolean ignoreCase) {
     int[] cps = new int[pattern.length()];
     int n = 0;
     for (int i = 0; i < pattern.length(); ) {
@@ -62,7 +62,7 @@ final class LikePattern {
   }
 
   /** True if {@code s} matches, as {@code re.match} of MLflow's regex would. */
-  boolean matches(String s) {
+  public boolean matches(String s) {
     int m = pattern.length;
     boolean[] cur = new boolean[m + 1];
     boolean[] next = new boolean[m + 1];

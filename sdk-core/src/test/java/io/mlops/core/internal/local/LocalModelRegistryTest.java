@@ -375,17 +375,6 @@ class LocalModelRegistryTest {
         .isInstanceOf(InvalidParameterException.class);
   }
 
-  @Test
-  void likePattern_matchesAsPythonsReMatchDoes() {
-    assertThat(new LocalModelRegistry.LikePattern("a%", false).matches("a\nb")).isTrue(); // prefix is enough
-    assertThat(new LocalModelRegistry.LikePattern("a%b", false).matches("a\nb")).isFalse(); // % stops at \n
-    assertThat(new LocalModelRegistry.LikePattern("ab", false).matches("ab\n")).isTrue(); // $ before final \n
-    assertThat(new LocalModelRegistry.LikePattern("a.c", false).matches("abc")).isFalse(); // . is literal
-    assertThat(new LocalModelRegistry.LikePattern("A_C", true).matches("abc")).isTrue();
-    String longValue = "a".repeat(5000);
-    assertThat(new LocalModelRegistry.LikePattern("%a%a%a%a%a%b", false).matches(longValue)).isFalse(); // linear
-  }
-
   /** Names of every match, over pages of 2. */
   private List<String> names(String filter, String... orderBy) {
     return all(filter, orderBy);

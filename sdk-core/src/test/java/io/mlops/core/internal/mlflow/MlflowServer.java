@@ -87,7 +87,7 @@ public final class MlflowServer {
     if (instance == null || !instance.url.equals(url)) {
       instance = new MlflowServer(url);
     }
-    String problem = instance.healthProblem(HEALTH_ATTEMPTS);
+    String problem = instance.healthProblemWithin(HEALTH_RETRY_PAUSE.multipliedBy(HEALTH_ATTEMPTS));
     if (problem != null) {
       throw new AssertionError("No MLflow tracking server answers at " + url + " (" + problem + ").\n"
           + "The *ServerIT tests need a running server and fail without one. Start it from the repository root:\n"
@@ -155,12 +155,7 @@ public final class MlflowServer {
         // a leftover temp file is harmless
       }
     }
-    long deadline = System.nanoTime() + HEALTH_AFTER_RESTART.toNanos();
-    String problem = healthProblem(1);
-    while (problem != null && System.nanoTime() < deadline) {
-      sleep(HEALTH_RETRY_PAUSE);
-      problem = healthProblem(1);
-    }
+    String problem = healthProblemWithin(HEALTH_AFTER_RESTART);
     if (problem != null) {
       throw new AssertionError("the MLflow server at " + url + " does not answer after a restart (" + problem
           + "); see .ci/.mlflow-server/server.log");
@@ -172,13 +167,22 @@ public final class MlflowServer {
     return "MlflowServer[" + url + "]";
   }
 
-  /** {@code null} if {@code GET /health} answers 200 within the attempts, else what went wrong. */
+  /** Polls {@code GET /health} (Awaitility) until it answers 200 or {@code within} passes; null on success. */
+  private String healthProblemWithin(Duration within) {
+    String[] last = {null};
+    try {
+      org.awaitility.Awaitility.await().atMost(within).pollInterval(HEALTH_RETRY_PAUSE)
+          .until(() -> (last[0] = healthProblem(1)) == null);
+      return null;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return last[0];
+    }
+  }
+
+  /** {@code null} if {@code GET /health} answers 200, else what went wrong. */
   private String healthProblem(int attempts) {
     String problem = null;
     for (int i = 0; i < attempts; i++) {
-      if (i > 0) {
-        sleep(HEALTH_RETRY_PAUSE);
-      }
       try {
         HttpResponse<String> r = http.send(
             HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).GET().build(),
@@ -262,11 +266,4 @@ public final class MlflowServer {
     }
   }
 
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }
