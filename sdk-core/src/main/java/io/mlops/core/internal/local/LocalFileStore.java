@@ -1,5 +1,9 @@
 package io.mlops.core.internal.local;
 
+import static io.mlops.core.internal.local.LocalIo.io;
+import static io.mlops.core.internal.local.LocalIo.ioRun;
+import static io.mlops.core.internal.local.LocalIo.utf8;
+
 import io.mlops.core.ArtifactInfo;
 import io.mlops.core.Candidate;
 import io.mlops.core.CandidateData;
@@ -33,10 +37,7 @@ import io.mlops.core.internal.search.PageTokens;
 import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.TrackingStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -163,7 +164,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     ioRun(() -> {
       Files.createDirectories(dir);
       for (Map.Entry<String, String> t : tags.entrySet()) {
-        AtomicFiles.replace(keyFile(dir.resolve(TAGS), t.getKey()), utf8(t.getValue()), dir);
+        AtomicFiles.replace(KeyFolders.keyFile(dir.resolve(TAGS), t.getKey()), utf8(t.getValue()), dir);
       }
       // meta.yaml last: a folder without it is skipped by readers until the experiment is complete
       AtomicFiles.replace(dir.resolve(META), MetaYaml.encode(meta), dir);
@@ -273,13 +274,13 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   @Override
   public void setExperimentTag(String experimentId, String key, String value) {
     Path dir = activeExperimentDir(experimentId, "set tags on");
-    ioRun(() -> AtomicFiles.replace(keyFile(dir.resolve(TAGS), key), utf8(value), dir));
+    ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(dir.resolve(TAGS), key), utf8(value), dir));
   }
 
   @Override
   public void deleteExperimentTag(String experimentId, String key) {
     Path dir = activeExperimentDir(experimentId, "delete tags of");
-    Path file = keyFile(dir.resolve(TAGS), key);
+    Path file = KeyFolders.keyFile(dir.resolve(TAGS), key);
     if (!io(() -> Files.deleteIfExists(file))) {
       throw new ResourceNotFoundException("No tag with name: " + key + " in experiment with id " + experimentId);
     }
@@ -321,7 +322,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   }
 
   private void addExperiments(Path parent, List<Experiment> out) {
-    for (Path dir : subdirectories(parent)) {
+    for (Path dir : KeyFolders.subdirectories(parent)) {
       String name = dir.getFileName().toString();
       if (RESERVED_ROOT.contains(name) || name.startsWith(".") || !Files.isRegularFile(dir.resolve(META))) {
         continue;
@@ -347,7 +348,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
         .lifecycleStage(stage(meta))
         .creationTime(created)
         .lastUpdateTime(asLong(meta.get("last_update_time"), created))
-        .tags(readKeyFiles(dir.resolve(TAGS)))
+        .tags(KeyFolders.read(dir.resolve(TAGS)))
         .build();
   }
 
@@ -396,7 +397,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
       Files.createDirectories(runDir.resolve(ARTIFACTS));
       Files.createDirectories(runDir.resolve(TAGS));
       for (Map.Entry<String, String> t : tags.entrySet()) {
-        AtomicFiles.replace(keyFile(runDir.resolve(TAGS), t.getKey()), utf8(t.getValue()), runDir);
+        AtomicFiles.replace(KeyFolders.keyFile(runDir.resolve(TAGS), t.getKey()), utf8(t.getValue()), runDir);
       }
       AtomicFiles.replace(runDir.resolve(META), MetaYaml.encode(meta), runDir);
     });
@@ -415,7 +416,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     withCandidateLock(runDir, () -> {
       requireActive(runDir, candidateId);
       if (update.name().isPresent()) {
-        ioRun(() -> AtomicFiles.replace(keyFile(runDir.resolve(TAGS), MLFLOW_RUN_NAME), utf8(update.name().get()),
+        ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(runDir.resolve(TAGS), MLFLOW_RUN_NAME), utf8(update.name().get()),
             runDir));
       }
       updateMeta(runDir, meta -> {
@@ -478,7 +479,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
 
   @Override
   public Page<Metric> getMetricHistory(String candidateId, String key, Optional<String> pageToken) {
-    Path file = keyFile(runDir(candidateId).resolve(METRICS), key);
+    Path file = KeyFolders.keyFile(runDir(candidateId).resolve(METRICS), key);
     if (!Files.isRegularFile(file)) {
       return Page.of(List.of(), Optional.empty());
     }
@@ -502,7 +503,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     List<String> conflicts = new ArrayList<>();
     for (Param p : params) {
       Optional<String> existing =
-          io(() -> AtomicFiles.createOnce(keyFile(runDir.resolve(PARAMS), p.key()), utf8(p.value()), runDir));
+          io(() -> AtomicFiles.createOnce(KeyFolders.keyFile(runDir.resolve(PARAMS), p.key()), utf8(p.value()), runDir));
       if (existing.isPresent() && !existing.get().equals(p.value())) {
         conflicts.add("Param with key='" + p.key() + "' was already logged with value='" + existing.get()
             + "'; attempted logging new value '" + p.value() + "'");
@@ -510,7 +511,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     }
     appendMetrics(runDir, metrics);
     for (Tag t : tags) {
-      ioRun(() -> AtomicFiles.replace(keyFile(runDir.resolve(TAGS), t.key()), utf8(t.value()), runDir));
+      ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(runDir.resolve(TAGS), t.key()), utf8(t.value()), runDir));
       if (t.key().equals(MLFLOW_RUN_NAME)) {
         withCandidateLock(runDir, () -> updateMeta(runDir, meta -> meta.put("run_name", t.value())));
       }
@@ -530,7 +531,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
       MetricLines.format(linesByKey.computeIfAbsent(m.key(), k -> new StringBuilder()), m);
     }
     for (Map.Entry<String, StringBuilder> e : linesByKey.entrySet()) {
-      Path file = keyFile(runDir.resolve(METRICS), e.getKey());
+      Path file = KeyFolders.keyFile(runDir.resolve(METRICS), e.getKey());
       ioRun(() -> {
         if (checkedMetricFiles.add(file)) {
           MetricLines.repairTornTail(file); // once per file and process: a crash may have left half a line
@@ -544,7 +545,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   public void deleteTag(String candidateId, String key) {
     Path runDir = runDir(candidateId);
     requireActive(runDir, candidateId);
-    if (!io(() -> Files.deleteIfExists(keyFile(runDir.resolve(TAGS), key)))) {
+    if (!io(() -> Files.deleteIfExists(KeyFolders.keyFile(runDir.resolve(TAGS), key)))) {
       throw new ResourceNotFoundException("No tag with name: " + key + " in candidate with id " + candidateId);
     }
   }
@@ -559,7 +560,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
       }
     }
     for (Path parent : List.of(root, trash)) {
-      for (Path expDir : subdirectories(parent)) {
+      for (Path expDir : KeyFolders.subdirectories(parent)) {
         String name = expDir.getFileName().toString();
         if (RESERVED_ROOT.contains(name) || name.startsWith(".")) {
           continue;
@@ -576,7 +577,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
 
   private List<Path> runDirs(Path experimentDir) {
     List<Path> out = new ArrayList<>();
-    for (Path d : subdirectories(experimentDir)) {
+    for (Path d : KeyFolders.subdirectories(experimentDir)) {
       String name = d.getFileName().toString();
       if (!RESERVED_EXPERIMENT.contains(name) && !name.startsWith(".") && Files.isRegularFile(d.resolve(META))) {
         out.add(d);
@@ -617,8 +618,8 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   private CandidateData readData(Path runDir) {
     Map<String, Metric> latest = new TreeMap<>();
     Path metricsDir = runDir.resolve(METRICS);
-    for (String key : keyFiles(metricsDir)) {
-      List<Metric> points = io(() -> MetricLines.read(keyFile(metricsDir, key), key));
+    for (String key : KeyFolders.keys(metricsDir)) {
+      List<Metric> points = io(() -> MetricLines.read(KeyFolders.keyFile(metricsDir, key), key));
       Metric best = null;
       for (Metric m : points) {
         // FileStore._get_metric_from_file: max by (step, timestamp, value)
@@ -632,8 +633,8 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     }
     return CandidateData.builder()
         .metrics(latest)
-        .params(readKeyFiles(runDir.resolve(PARAMS)))
-        .tags(readKeyFiles(runDir.resolve(TAGS)))
+        .params(KeyFolders.read(runDir.resolve(PARAMS)))
+        .tags(KeyFolders.read(runDir.resolve(TAGS)))
         .build();
   }
 
@@ -756,51 +757,6 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
 
   // ---------------------------------------------------------------- files
 
-  /** The file of a key under a folder; keys with '/' become subfolders (validated keys cannot escape). */
-  private static Path keyFile(Path folder, String key) {
-    Path file = folder.resolve(key).normalize();
-    if (!file.startsWith(folder)) {
-      throw new InvalidParameterException("Key '" + key + "' escapes its folder");
-    }
-    return file;
-  }
-
-  private Map<String, String> readKeyFiles(Path folder) {
-    Map<String, String> out = new TreeMap<>();
-    for (String key : keyFiles(folder)) {
-      out.put(key, io(() -> AtomicFiles.readString(folder.resolve(key))));
-    }
-    return out;
-  }
-
-  private static List<String> keyFiles(Path folder) {
-    if (!Files.isDirectory(folder)) {
-      return List.of();
-    }
-    return io(() -> {
-      try (Stream<Path> s = Files.walk(folder)) {
-        return s.filter(Files::isRegularFile)
-            .map(p -> folder.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"))
-            .sorted()
-            .collect(Collectors.toList());
-      }
-    });
-  }
-
-  private static List<Path> subdirectories(Path parent) {
-    if (!Files.isDirectory(parent)) {
-      return List.of();
-    }
-    return io(() -> {
-      List<Path> out = new ArrayList<>();
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, Files::isDirectory)) {
-        s.forEach(out::add);
-      }
-      out.sort(null);
-      return out;
-    });
-  }
-
   /**
    * Reads a meta.yaml through a cache keyed by the file's identity (inode), modification time and size: every
    * write replaces the file atomically with a new one, so a changed file never matches a cached entry. This keeps
@@ -911,32 +867,4 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** An I/O action. */
-  interface IoAction<T> {
-    T run() throws IOException;
-  }
-
-  /** An I/O action without a result. */
-  interface IoVoid {
-    void run() throws IOException;
-  }
-
-  private static <T> T io(IoAction<T> action) {
-    try {
-      return action.run();
-    } catch (IOException | UncheckedIOException e) {
-      throw new TransportException("Local store I/O failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static void ioRun(IoVoid action) {
-    io(() -> {
-      action.run();
-      return null;
-    });
-  }
 }

@@ -1,5 +1,9 @@
 package io.mlops.core.internal.local;
 
+import static io.mlops.core.internal.local.LocalIo.io;
+import static io.mlops.core.internal.local.LocalIo.ioRun;
+import static io.mlops.core.internal.local.LocalIo.utf8;
+
 import io.mlops.core.FilterSyntaxException;
 import io.mlops.core.InvalidParameterException;
 import io.mlops.core.Model;
@@ -14,15 +18,11 @@ import io.mlops.core.TransportException;
 import io.mlops.core.internal.search.PageTokens;
 import io.mlops.core.spi.RegistryStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -150,7 +150,7 @@ public final class LocalModelRegistry implements RegistryStore {
       ioRun(() -> {
         Files.createDirectories(dir);
         for (Map.Entry<String, String> t : tags.entrySet()) {
-          AtomicFiles.replace(keyFile(dir.resolve(TAGS), t.getKey()), utf8(t.getValue()), dir);
+          AtomicFiles.replace(KeyFolders.keyFile(dir.resolve(TAGS), t.getKey()), utf8(t.getValue()), dir);
         }
         // meta.yaml last: until it exists the folder is not a model, for our readers and for the next creator.
         AtomicFiles.replace(dir.resolve(META), MetaYaml.encode(meta), dir);
@@ -186,7 +186,7 @@ public final class LocalModelRegistry implements RegistryStore {
     Predicate<Model> filter = ModelFilter.parse(query.filter().orElse(null));
     Comparator<Model> order = ModelOrdering.parse(query.orderBy());
     List<Model> matching = new ArrayList<>();
-    for (Path dir : subdirectories(models)) {
+    for (Path dir : KeyFolders.subdirectories(models)) {
       if (dir.getFileName().toString().startsWith(RESERVED_PREFIX) || !isModel(dir)) {
         continue;
       }
@@ -268,7 +268,7 @@ public final class LocalModelRegistry implements RegistryStore {
     checkName(name);
     lockedRun(() -> {
       Path dir = requireModel(name);
-      ioRun(() -> AtomicFiles.replace(keyFile(dir.resolve(TAGS), key), utf8(value), dir));
+      ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(dir.resolve(TAGS), key), utf8(value), dir));
       touchModel(dir); // FileStore.set_registered_model_tag updates the model's last_updated_timestamp
     });
   }
@@ -279,7 +279,7 @@ public final class LocalModelRegistry implements RegistryStore {
     lockedRun(() -> {
       Path dir = requireModel(name);
       // FileStore.delete_registered_model_tag: a missing tag is no error.
-      if (io(() -> Files.deleteIfExists(keyFile(dir.resolve(TAGS), key)))) {
+      if (io(() -> Files.deleteIfExists(KeyFolders.keyFile(dir.resolve(TAGS), key)))) {
         touchModel(dir);
       }
     });
@@ -301,7 +301,7 @@ public final class LocalModelRegistry implements RegistryStore {
         for (Path v : versionDirs(dir)) {
           Map<String, Object> vm = readMeta(v);
           if (!STAGE_DELETED.equals(text(vm.get("current_stage"), ""))
-              && semver.equals(readKeyFiles(v.resolve(TAGS)).get(ModelVersion.SEMVER_TAG))) {
+              && semver.equals(KeyFolders.read(v.resolve(TAGS)).get(ModelVersion.SEMVER_TAG))) {
             throw new ResourceAlreadyExistsException("Version " + semver + " of model '" + name
                 + "' already exists (version-" + versionNumber(v) + ")");
           }
@@ -336,7 +336,7 @@ public final class LocalModelRegistry implements RegistryStore {
         // error, and a version must never be seen without the tags it was created with (the semver tag).
         Files.createDirectories(staging);
         for (Map.Entry<String, String> t : version.tags().entrySet()) {
-          AtomicFiles.replace(keyFile(staging.resolve(TAGS), t.getKey()), utf8(t.getValue()), staging);
+          AtomicFiles.replace(KeyFolders.keyFile(staging.resolve(TAGS), t.getKey()), utf8(t.getValue()), staging);
         }
         AtomicFiles.replace(staging.resolve(META), MetaYaml.encode(meta), staging);
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -405,7 +405,7 @@ public final class LocalModelRegistry implements RegistryStore {
       String id = Long.toString(number);
       for (Map.Entry<String, String> a : readAliases(dir).entrySet()) {
         if (a.getValue().equals(id)) {
-          ioRun(() -> Files.deleteIfExists(keyFile(dir.resolve(ALIASES), a.getKey())));
+          ioRun(() -> Files.deleteIfExists(KeyFolders.keyFile(dir.resolve(ALIASES), a.getKey())));
         }
       }
       // MLflow (file and SQL store alike) keeps a deleted version as a tombstone: it reads as not found, but its
@@ -425,7 +425,7 @@ public final class LocalModelRegistry implements RegistryStore {
     lockedRun(() -> {
       Path dir = requireModel(name);
       Path v = liveVersionDir(dir, name, number);
-      ioRun(() -> AtomicFiles.replace(keyFile(v.resolve(TAGS), key), utf8(value), v));
+      ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(v.resolve(TAGS), key), utf8(value), v));
       touchModel(dir); // FileStore.set_model_version_tag updates the model's timestamp, not the version's
     });
   }
@@ -437,7 +437,7 @@ public final class LocalModelRegistry implements RegistryStore {
     lockedRun(() -> {
       Path dir = requireModel(name);
       Path v = liveVersionDir(dir, name, number);
-      if (io(() -> Files.deleteIfExists(keyFile(v.resolve(TAGS), key)))) {
+      if (io(() -> Files.deleteIfExists(KeyFolders.keyFile(v.resolve(TAGS), key)))) {
         touchModel(dir);
       }
     });
@@ -454,7 +454,7 @@ public final class LocalModelRegistry implements RegistryStore {
       liveVersionDir(dir, name, number);
       // The number as MLflow's reader compares it (_get_model_version_aliases: file content == folder suffix), so
       // "01" is written as "1"; no newline, as write_to writes it.
-      ioRun(() -> AtomicFiles.replace(keyFile(dir.resolve(ALIASES), alias), utf8(Long.toString(number)), dir));
+      ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(dir.resolve(ALIASES), alias), utf8(Long.toString(number)), dir));
       touchModel(dir); // rewrites meta.yaml's aliases map from the folder, as MLflow's save does
     });
   }
@@ -465,7 +465,7 @@ public final class LocalModelRegistry implements RegistryStore {
     lockedRun(() -> {
       Path dir = requireModel(name);
       // FileStore.delete_registered_model_alias: a missing alias is no error.
-      if (io(() -> Files.deleteIfExists(keyFile(dir.resolve(ALIASES), alias)))) {
+      if (io(() -> Files.deleteIfExists(KeyFolders.keyFile(dir.resolve(ALIASES), alias)))) {
         touchModel(dir);
       }
     });
@@ -475,7 +475,7 @@ public final class LocalModelRegistry implements RegistryStore {
   public ModelVersion getModelVersionByAlias(String name, String alias) {
     checkName(name);
     Path dir = requireModel(name);
-    Path file = keyFile(dir.resolve(ALIASES), alias);
+    Path file = KeyFolders.keyFile(dir.resolve(ALIASES), alias);
     String target;
     try {
       target = AtomicFiles.readString(file).trim();
@@ -505,7 +505,7 @@ public final class LocalModelRegistry implements RegistryStore {
         .description(text(meta.get("description"), ""))
         .creationTime(created)
         .lastUpdateTime(asLong(meta.get("last_updated_timestamp"), created))
-        .tags(readKeyFiles(dir.resolve(TAGS)))
+        .tags(KeyFolders.read(dir.resolve(TAGS)))
         .aliases(readAliases(dir))
         .build();
   }
@@ -516,7 +516,7 @@ public final class LocalModelRegistry implements RegistryStore {
    */
   private Map<String, String> readAliases(Path modelDir) {
     Map<String, String> out = new TreeMap<>();
-    readKeyFiles(modelDir.resolve(ALIASES)).forEach((k, v) -> out.put(k, v.trim()));
+    KeyFolders.read(modelDir.resolve(ALIASES)).forEach((k, v) -> out.put(k, v.trim()));
     return out;
   }
 
@@ -539,7 +539,7 @@ public final class LocalModelRegistry implements RegistryStore {
         .source(source)
         .candidateId(runId == null || runId.toString().isEmpty() ? Optional.empty() : Optional.of(runId.toString()))
         .status(text(meta.get("status"), "READY"))
-        .tags(readKeyFiles(versionDir.resolve(TAGS)))
+        .tags(KeyFolders.read(versionDir.resolve(TAGS)))
         .aliases(aliases.entrySet().stream().filter(a -> a.getValue().equals(id)).map(Map.Entry::getKey)
             .collect(Collectors.toList()))
         .build();
@@ -565,7 +565,7 @@ public final class LocalModelRegistry implements RegistryStore {
   /** The {@code version-<N>} folders of a model, deleted ones included, by ascending N. */
   private static List<Path> versionDirs(Path modelDir) {
     List<Path> out = new ArrayList<>();
-    for (Path d : subdirectories(modelDir)) {
+    for (Path d : KeyFolders.subdirectories(modelDir)) {
       if (versionNumber(d) >= 0) {
         out.add(d);
       }
@@ -576,7 +576,7 @@ public final class LocalModelRegistry implements RegistryStore {
 
   private static long highestVersion(Path modelDir) {
     long max = 0;
-    for (Path d : subdirectories(modelDir)) {
+    for (Path d : KeyFolders.subdirectories(modelDir)) {
       max = Math.max(max, versionNumber(d));
     }
     return max;
@@ -654,7 +654,7 @@ public final class LocalModelRegistry implements RegistryStore {
    * renamed out of MLflow's view, and meta.yaml goes last.
    */
   private static void deleteModelTree(Path dir) {
-    for (Path v : subdirectories(dir)) {
+    for (Path v : KeyFolders.subdirectories(dir)) {
       if (v.getFileName().toString().startsWith(VERSION_PREFIX)) {
         ioRun(() -> Files.move(v, dir.resolve(RESERVED_PREFIX + "gone-" + v.getFileName()),
             StandardCopyOption.ATOMIC_MOVE));
@@ -681,7 +681,7 @@ public final class LocalModelRegistry implements RegistryStore {
    * lock, when no live writer can own them. Best effort: they are invisible to every reader anyway.
    */
   private static void removeLeftovers(Path parent, String prefix) {
-    for (Path d : subdirectories(parent)) {
+    for (Path d : KeyFolders.subdirectories(parent)) {
       if (d.getFileName().toString().startsWith(prefix)) {
         try {
           if (prefix.equals(GHOST_PREFIX)) {
@@ -768,52 +768,6 @@ public final class LocalModelRegistry implements RegistryStore {
     return Files.isRegularFile(dir.resolve(META));
   }
 
-  /** The file of a key under a folder; keys with '/' become subfolders (validated keys cannot escape). */
-  private static Path keyFile(Path folder, String key) {
-    Path file;
-    try {
-      file = folder.resolve(key).normalize();
-    } catch (InvalidPathException e) {
-      throw new InvalidParameterException("Key '" + key + "' is not a valid file name here: " + e.getMessage());
-    }
-    if (!file.startsWith(folder) || file.equals(folder)) {
-      throw new InvalidParameterException("Key '" + key + "' escapes its folder");
-    }
-    return file;
-  }
-
-  /** Every file under a folder as key (relative path with '/') to content, as {@code _get_resource_files}. */
-  private static Map<String, String> readKeyFiles(Path folder) {
-    Map<String, String> out = new TreeMap<>();
-    if (!Files.isDirectory(folder)) {
-      return out;
-    }
-    List<Path> files = io(() -> {
-      try (Stream<Path> s = Files.walk(folder)) {
-        return s.filter(Files::isRegularFile).collect(Collectors.toList());
-      }
-    });
-    for (Path p : files) {
-      String key = folder.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-      out.put(key, io(() -> AtomicFiles.readString(p)));
-    }
-    return out;
-  }
-
-  private static List<Path> subdirectories(Path parent) {
-    if (!Files.isDirectory(parent)) {
-      return List.of();
-    }
-    return io(() -> {
-      List<Path> out = new ArrayList<>();
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, Files::isDirectory)) {
-        s.forEach(out::add);
-      }
-      out.sort(null);
-      return out;
-    });
-  }
-
   private static Map<String, Object> readMeta(Path dir) {
     return io(() -> MetaYaml.read(dir.resolve(META)));
   }
@@ -834,35 +788,6 @@ public final class LocalModelRegistry implements RegistryStore {
     } catch (NumberFormatException e) {
       throw new SerializationException("meta.yaml holds a non-numeric value where a number belongs: " + o, e);
     }
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** An I/O action. */
-  private interface IoAction<T> {
-    T run() throws IOException;
-  }
-
-  /** An I/O action without a result. */
-  private interface IoVoid {
-    void run() throws IOException;
-  }
-
-  private static <T> T io(IoAction<T> action) {
-    try {
-      return action.run();
-    } catch (IOException | UncheckedIOException e) {
-      throw new TransportException("Local registry I/O failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static void ioRun(IoVoid action) {
-    io(() -> {
-      action.run();
-      return null;
-    });
   }
 
   // ---------------------------------------------------------------- search
