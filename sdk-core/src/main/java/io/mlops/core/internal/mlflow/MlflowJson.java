@@ -21,14 +21,15 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * MLflow's REST JSON (protocol notes §1) to and from our value types. Readers are lenient where MLflow versions
+ * MLflow's REST JSON (protocol notes §1) to and from our value types; GitLab's MLflow-compatible API uses
+ * the same shapes. Readers are lenient where MLflow versions
  * differ: int64 fields may come as numbers or strings, NaN and infinities as the strings {@code "NaN"},
  * {@code "Infinity"}, {@code "-Infinity"}, and empty repeated fields may be absent.
  */
-final class MlflowJson {
+public final class MlflowJson {
   private MlflowJson() {}
 
-  static Experiment experiment(JsonNode e) {
+  public static Experiment experiment(JsonNode e) {
     long created = longOf(e.path("creation_time"), 0L);
     return Experiment.builder()
         .id(text(e, "experiment_id"))
@@ -41,11 +42,11 @@ final class MlflowJson {
         .build();
   }
 
-  static Candidate run(JsonNode run) {
+  public static Candidate run(JsonNode run) {
     return Candidate.of(runInfo(run.path("info")), runData(run.path("data")));
   }
 
-  static CandidateInfo runInfo(JsonNode info) {
+  public static CandidateInfo runInfo(JsonNode info) {
     JsonNode id = info.hasNonNull("run_id") ? info.get("run_id") : info.path("run_uuid");
     if (id.isMissingNode() || id.isNull()) {
       throw new SerializationException("A run in the server's answer has no run_id");
@@ -65,7 +66,7 @@ final class MlflowJson {
         .build();
   }
 
-  static CandidateData runData(JsonNode data) {
+  public static CandidateData runData(JsonNode data) {
     Map<String, Metric> metrics = new TreeMap<>();
     for (JsonNode m : data.path("metrics")) {
       Metric metric = metric(m);
@@ -78,12 +79,12 @@ final class MlflowJson {
         .build();
   }
 
-  static Metric metric(JsonNode m) {
+  public static Metric metric(JsonNode m) {
     return Metric.of(text(m, "key"), doubleOf(m.path("value")), longOf(m.path("timestamp"), 0L),
         longOf(m.path("step"), 0L));
   }
 
-  static ObjectNode metricJson(Metric m) {
+  public static ObjectNode metricJson(Metric m) {
     ObjectNode n = MlflowHttp.object();
     n.put("key", m.key());
     double v = m.value();
@@ -99,31 +100,31 @@ final class MlflowJson {
     return n;
   }
 
-  static ArrayNode metrics(List<Metric> metrics) {
+  public static ArrayNode metrics(List<Metric> metrics) {
     ArrayNode a = MlflowHttp.MAPPER.createArrayNode();
     metrics.forEach(m -> a.add(metricJson(m)));
     return a;
   }
 
-  static ArrayNode params(List<Param> params) {
+  public static ArrayNode params(List<Param> params) {
     ArrayNode a = MlflowHttp.MAPPER.createArrayNode();
     params.forEach(p -> a.addObject().put("key", p.key()).put("value", p.value()));
     return a;
   }
 
-  static ArrayNode tags(List<Tag> tags) {
+  public static ArrayNode tags(List<Tag> tags) {
     ArrayNode a = MlflowHttp.MAPPER.createArrayNode();
     tags.forEach(t -> a.addObject().put("key", t.key()).put("value", t.value()));
     return a;
   }
 
-  static ArrayNode tags(Map<String, String> tags) {
+  public static ArrayNode tags(Map<String, String> tags) {
     ArrayNode a = MlflowHttp.MAPPER.createArrayNode();
     tags.forEach((k, v) -> a.addObject().put("key", k).put("value", v));
     return a;
   }
 
-  static Map<String, String> keyValues(JsonNode array) {
+  public static Map<String, String> keyValues(JsonNode array) {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode kv : array) {
       out.put(text(kv, "key"), kv.path("value").asText(""));
@@ -131,7 +132,7 @@ final class MlflowJson {
     return out;
   }
 
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       throw new SerializationException("The server's answer lacks '" + field + "'");
@@ -139,7 +140,7 @@ final class MlflowJson {
     return v.asText();
   }
 
-  static long longOf(JsonNode v, long dflt) {
+  public static long longOf(JsonNode v, long dflt) {
     if (v == null || v.isMissingNode() || v.isNull()) {
       return dflt;
     }
@@ -153,7 +154,7 @@ final class MlflowJson {
     }
   }
 
-  static double doubleOf(JsonNode v) {
+  public static double doubleOf(JsonNode v) {
     if (v.isNumber()) {
       return v.asDouble();
     }
@@ -176,7 +177,7 @@ final class MlflowJson {
     }
   }
 
-  static CandidateStatus status(String s) {
+  public static CandidateStatus status(String s) {
     try {
       return CandidateStatus.valueOf(s.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -184,7 +185,7 @@ final class MlflowJson {
     }
   }
 
-  static LifecycleStage stage(String s) {
+  public static LifecycleStage stage(String s) {
     try {
       return LifecycleStage.fromWireName(s);
     } catch (IllegalArgumentException e) {

@@ -1,0 +1,253 @@
+package io.mlops.core.internal.gitlab;
+
+import io.mlops.core.ArtifactInfo;
+import io.mlops.core.OperationNotSupportedException;
+import io.mlops.core.ResourceNotFoundException;
+import io.mlops.core.TransferListener;
+import io.mlops.core.TransportException;
+import io.mlops.core.ValidationException;
+import io.mlops.core.internal.ArtifactPaths;
+import io.mlops.core.internal.mlflow.MlflowHttp;
+import io.mlops.core.internal.mlflow.MlflowHttp.Retry;
+import io.mlops.core.spi.ArtifactStore;
+import io.mlops.core.spi.TrackingStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSink;
+
+/**
+ * Candidate files in GitLab's package registry (reference §2): {@code PUT} and {@code GET}
+ * {@code /api/v4/projects/:id/packages/ml_models/candidate:<iid>/files/(*path/):file_name} (GitLab
+ * {@code lib/api/ml_model_packages.rb}, {@code doc/api/model_registry.md}). The candidate's root comes from its
+ * {@code artifact_uri} (GitLab {@code lib/api/entities/ml/mlflow/run_info.rb}); subfolders go into the path. Files
+ * stream in fixed-size chunks; a file over GitLab's per-file limit or with a name GitLab refuses is rejected before
+ * any byte is sent. GitLab cannot list a candidate's files, so {@link #list} is unsupported.
+ */
+final class GitlabArtifactStore implements ArtifactStore {
+  /**
+   * The per-file limit used when none is given: 5 GB. The user docs limit each file to 5 GB (reference §2,
+   * GitLab {@code doc/user/project/ml/model_registry/_index.md}); the plan limit {@code ml_model_max_file_size}
+   * defaults to 10 GiB ({@code doc/administration/instance_limits.md}) but an instance may lower it, so the
+   * documented value is the safe one.
+   */
+  static final long DEFAULT_MAX_FILE_SIZE = 5_000_000_000L;
+  private static final int CHUNK = 64 * 1024;
+  private static final long PROGRESS_EVERY_BYTES = 512 * 1024;
+  private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+
+  private final MlflowHttp http;
+  private final TrackingStore tracking;
+  private final long maxFileSize;
+  private final Map<String, HttpUrl> roots = new ConcurrentHashMap<>();
+
+  /**
+   * A store for one GitLab project.
+   *
+   * @param maxFileSize the instance's {@code ml_model_max_file_size} in bytes, e.g. {@link #DEFAULT_MAX_FILE_SIZE}
+   */
+  GitlabArtifactStore(MlflowHttp http, TrackingStore tracking, long maxFileSize) {
+    if (maxFileSize <= 0) {
+      throw new IllegalArgumentException("maxFileSize must be positive, got " + maxFileSize);
+    }
+    this.http = http;
+    this.tracking = tracking;
+    this.maxFileSize = maxFileSize;
+  }
+
+  @Override
+  public void uploadFile(String candidateId, Path localFile, String artifactPath) {
+    uploadFile(candidateId, localFile, artifactPath, TransferListener.NONE);
+  }
+
+  @Override
+  public void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener) {
+    String path = ArtifactPaths.normalize(artifactPath);
+    checkName(path);
+    long size;
+    try {
+      size = Files.size(localFile);
+    } catch (IOException e) {
+      throw new TransportException("Cannot read " + localFile + ": " + e.getMessage(), e);
+    }
+    if (size > maxFileSize) {
+      throw new ValidationException(path, "gitlab-max-file-size", "Artifact " + path + " is " + size
+          + " bytes; " + GitlabCapabilities.NAME + " accepts files up to " + maxFileSize
+          + " bytes (ml_model_max_file_size): split it into parts");
+    }
+    HttpUrl url = fileUrl(candidateId, path);
+    RequestBody body = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return OCTETS;
+      }
+
+      @Override
+      public long contentLength() {
+        return size;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        // read afresh on every attempt, so a resent PUT sends the whole file again
+        long done = 0;
+        long reported = 0;
+        try (InputStream in = Files.newInputStream(localFile)) {
+          byte[] buffer = new byte[CHUNK];
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            sink.write(buffer, 0, n);
+            done += n;
+            if (done - reported >= PROGRESS_EVERY_BYTES) {
+              reported = done;
+              listener.onProgress(path, done, size);
+            }
+          }
+        }
+        listener.onProgress(path, done, size);
+      }
+    };
+    // A raw body, not a form: Workhorse routes PUT .../packages/ml_models/ through its requestBodyUploader
+    // (workhorse/internal/upstream/routes.go), as MR 138787 uploads with curl --upload-file. GitLab answers 201.
+    // UNSAFE (resent only on 429/503): a second PUT adds a second package file of the same name.
+    try (Response ignored = http.open(new Request.Builder().url(url).put(body).build(), Retry.UNSAFE)) {
+      // nothing to read
+    }
+  }
+
+  @Override
+  public List<ArtifactInfo> list(String candidateId, String directory) {
+    // ml_model_packages.rb has no listing route, and mlflow_artifacts/artifacts.rb lists model versions only
+    throw new OperationNotSupportedException(GitlabCapabilities.NAME, "listing candidate artifacts");
+  }
+
+  @Override
+  public void downloadFile(String candidateId, String artifactPath, Path target) {
+    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
+  }
+
+  @Override
+  public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
+    String path = ArtifactPaths.normalize(artifactPath);
+    HttpUrl url = fileUrl(candidateId, path);
+    Path parent = target.toAbsolutePath().getParent();
+    Path tmp = parent.resolve(".mlops-download-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(parent);
+      try (Response response = http.open(new Request.Builder().url(url).get().build(), Retry.SAFE);
+          ResponseBody body = response.body()) {
+        if (body == null) {
+          throw new TransportException("Empty answer downloading " + path, null);
+        }
+        long expected = body.contentLength();
+        long written = 0;
+        try (InputStream in = body.byteStream();
+            OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          byte[] buffer = new byte[CHUNK];
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            out.write(buffer, 0, n);
+            written += n;
+          }
+        }
+        if (expected >= 0 && written != expected) {
+          throw new TransportException("Download of " + path + " was cut short: " + written + " of " + expected
+              + " bytes", null);
+        }
+        listener.onProgress(path, written, expected < 0 ? written : expected);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new TransportException("Downloading " + path + " failed: " + e.getMessage(), e);
+    } catch (ResourceNotFoundException e) {
+      throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
+          "No artifact file '" + path + "' in candidate " + candidateId, e.requestId().orElse(null));
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort
+      }
+    }
+  }
+
+  /**
+   * Refuses a path GitLab would refuse: every segment must match GitLab's package file-name rule
+   * {@code [A-Za-z0-9._\-+ ]+} (reference §2, GitLab {@code lib/gitlab/regex.rb}). Folders are checked with the
+   * same rule *(inference: the path is stored as part of the file name)*.
+   */
+  static void checkName(String path) {
+    if (path.isEmpty()) {
+      throw new ValidationException(path, "gitlab-file-name", "An artifact needs a file name");
+    }
+    for (String segment : path.split("/")) {
+      for (int i = 0; i < segment.length(); i++) {
+        char c = segment.charAt(i);
+        boolean ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+            || c == '.' || c == '_' || c == '-' || c == '+' || c == ' ';
+        if (!ok) {
+          throw new ValidationException(path, "gitlab-file-name", "Artifact path '" + path + "' has '" + c
+              + "', which " + GitlabCapabilities.NAME + " does not allow in package file names: use only letters, "
+              + "digits, '.', '_', '-', '+' and spaces");
+        }
+      }
+    }
+  }
+
+  /** The URL of one file of a candidate. */
+  private HttpUrl fileUrl(String candidateId, String path) {
+    HttpUrl.Builder b = root(candidateId).newBuilder();
+    for (String segment : path.split("/")) {
+      if (!segment.isEmpty()) {
+        b.addPathSegment(segment);
+      }
+    }
+    return b.build();
+  }
+
+  /** The candidate's {@code .../packages/ml_models/<id>/files} URL on the tracking URI's host. */
+  HttpUrl root(String candidateId) {
+    return roots.computeIfAbsent(candidateId, id -> packageRoot(http.base(),
+        tracking.getCandidate(id).info().artifactUri(), id));
+  }
+
+  /**
+   * Re-roots an {@code artifact_uri} on the tracking URI's scheme, host, port and path prefix. run_info.rb builds
+   * the URI from GitLab's configured external URL, which can differ from the address the client uses (a proxy, an
+   * internal name); the token is only ever sent to the tracking URI's origin, so files must go there too.
+   */
+  static HttpUrl packageRoot(HttpUrl base, String artifactUri, String candidateId) {
+    HttpUrl parsed = HttpUrl.parse(artifactUri);
+    String path = parsed != null ? parsed.encodedPath() : artifactUri;
+    int api = path.indexOf("/api/v4/projects/");
+    // Only the ml_model package format is supported; run_info.rb's legacy generic package format
+    // (packages/generic/ml_experiment_<iid>/<candidate iid>/) and anything else is refused clearly.
+    if (api < 0 || !path.matches(".*/api/v4/projects/[^/]+/packages/ml_models/[^/]+/files/?")) {
+      throw new OperationNotSupportedException(GitlabCapabilities.NAME, "artifacts of candidate " + candidateId
+          + " stored at '" + artifactUri + "' (only ml_model packages, .../packages/ml_models/candidate:<iid>/files/,"
+          + " are supported)");
+    }
+    String prefix = base.encodedPath();
+    int baseApi = prefix.indexOf("/api/v4/");
+    prefix = baseApi < 0 ? "" : prefix.substring(0, baseApi); // a GitLab under a relative URL root keeps it
+    String rooted = prefix + path.substring(api);
+    if (rooted.endsWith("/")) {
+      rooted = rooted.substring(0, rooted.length() - 1);
+    }
+    return base.newBuilder().encodedPath(rooted).query(null).build();
+  }
+}
