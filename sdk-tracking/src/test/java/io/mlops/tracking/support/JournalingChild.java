@@ -34,6 +34,6 @@ public final class JournalingChild {
     Path ready = Paths.get(args[3]);
     Files.writeString(ready.resolveSibling(ready.getFileName() + ".tmp"), c.id() + " " + r.journaled());
     Files.move(ready.resolveSibling(ready.getFileName() + ".tmp"), ready);
-    Thread.sleep(Long.MAX_VALUE);
+    new java.util.concurrent.CountDownLatch(1).await(); // until the test kills this process
   }
 }

@@ -1,5 +1,6 @@
 package io.mlops.core.internal.gitlab;
 
+import io.mlops.core.internal.mlflow.FileUploadBody;
 import io.mlops.core.ArtifactInfo;
 import io.mlops.core.OperationNotSupportedException;
 import io.mlops.core.ResourceNotFoundException;
@@ -28,7 +29,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okio.BufferedSink;
 
 /**
  * Candidate files in GitLab's package registry (reference §2): {@code PUT} and {@code GET}
@@ -47,7 +47,6 @@ final class GitlabArtifactStore implements ArtifactStore {
    */
   static final long DEFAULT_MAX_FILE_SIZE = 5_000_000_000L;
   private static final int CHUNK = 64 * 1024;
-  private static final long PROGRESS_EVERY_BYTES = 512 * 1024;
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");
 
   private final MlflowHttp http;
@@ -90,37 +89,7 @@ final class GitlabArtifactStore implements ArtifactStore {
           + " bytes (ml_model_max_file_size): split it into parts");
     }
     HttpUrl url = fileUrl(candidateId, path);
-    RequestBody body = new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return OCTETS;
-      }
-
-      @Override
-      public long contentLength() {
-        return size;
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws IOException {
-        // read afresh on every attempt, so a resent PUT sends the whole file again
-        long done = 0;
-        long reported = 0;
-        try (InputStream in = Files.newInputStream(localFile)) {
-          byte[] buffer = new byte[CHUNK];
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            sink.write(buffer, 0, n);
-            done += n;
-            if (done - reported >= PROGRESS_EVERY_BYTES) {
-              reported = done;
-              listener.onProgress(path, done, size);
-            }
-          }
-        }
-        listener.onProgress(path, done, size);
-      }
-    };
+    RequestBody body = new FileUploadBody(localFile, path, size, OCTETS, listener);
     // A raw body, not a form: Workhorse routes PUT .../packages/ml_models/ through its requestBodyUploader
     // (workhorse/internal/upstream/routes.go), as MR 138787 uploads with curl --upload-file. GitLab answers 201.
     // UNSAFE (resent only on 429/503): a second PUT adds a second package file of the same name.

@@ -1,12 +1,11 @@
 package io.mlops.core.internal.gitlab;
 
+import io.mlops.core.internal.SimpleBackend;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.internal.mlflow.MlflowHttp;
-import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.BackendProvider;
 import io.mlops.core.spi.Capabilities;
-import io.mlops.core.spi.TrackingStore;
 import java.util.Locale;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
@@ -65,32 +64,8 @@ public final class GitlabBackendProvider implements BackendProvider {
     GitlabRestStore tracking = new GitlabRestStore(http);
     GitlabArtifactStore artifacts = new GitlabArtifactStore(http, tracking, maxFileSize);
     Capabilities capabilities = GitlabCapabilities.of();
-    return new Backend() {
-      @Override
-      public Capabilities capabilities() {
-        return capabilities;
-      }
-
-      @Override
-      public TrackingStore trackingStore() {
-        return tracking;
-      }
-
-      @Override
-      public ArtifactStore artifactStore() {
-        return artifacts;
-      }
-
-      @Override
-      public void close() {
-        http.close();
-      }
-
-      @Override
-      public String toString() {
-        HttpUrl base = http.base();
-        return "GitLab project at " + base.scheme() + "://" + base.host() + ":" + base.port() + base.encodedPath();
-      }
-    };
+    HttpUrl base = http.base();
+    return new SimpleBackend("GitLab project at " + base.scheme() + "://" + base.host() + ":" + base.port()
+        + base.encodedPath(), capabilities, tracking, artifacts, null, http::close);
   }
 }

@@ -1,13 +1,11 @@
 package io.mlops.core.internal.local;
 
+import io.mlops.core.internal.SimpleBackend;
 import io.mlops.core.ConfigurationException;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.BackendProvider;
 import io.mlops.core.spi.Capabilities;
-import io.mlops.core.spi.RegistryStore;
-import io.mlops.core.spi.TrackingStore;
-import io.mlops.core.spi.ArtifactStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -31,37 +29,7 @@ public final class LocalBackendProvider implements BackendProvider {
     // The same root: MLflow keeps the registry of a file store in <root>/models.
     LocalModelRegistry registry = new LocalModelRegistry(store.root());
     Capabilities caps = Capabilities.mlflowDefaults("local store");
-    return new Backend() {
-      @Override
-      public Capabilities capabilities() {
-        return caps;
-      }
-
-      @Override
-      public TrackingStore trackingStore() {
-        return store;
-      }
-
-      @Override
-      public ArtifactStore artifactStore() {
-        return store;
-      }
-
-      @Override
-      public RegistryStore registryStore() {
-        return registry;
-      }
-
-      @Override
-      public void close() {
-        // nothing held open between calls
-      }
-
-      @Override
-      public String toString() {
-        return "local store at " + store.root();
-      }
-    };
+    return new SimpleBackend("local store at " + store.root(), caps, store, store, registry, () -> { });
   }
 
   static boolean isLocal(String uri) {

@@ -29,9 +29,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okio.BufferedSink;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Artifacts through the tracking server's artifact proxy ({@code /api/2.0/mlflow-artifacts/artifacts/...},
@@ -40,11 +37,8 @@ import org.slf4j.LoggerFactory;
  * name from a listing may leave the directory it lists.
  */
 public final class MlflowArtifactStore implements ArtifactStore {
-  private static final Logger LOG = LoggerFactory.getLogger(MlflowArtifactStore.class);
   private static final String PROXY = "api/2.0/mlflow-artifacts/artifacts";
   private static final int CHUNK = 64 * 1024;
-  private static final long PROGRESS_EVERY_BYTES = 512 * 1024;
-  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
 
   private final MlflowHttp http;
   private final TrackingStore tracking;
@@ -71,32 +65,7 @@ public final class MlflowArtifactStore implements ArtifactStore {
       throw new TransportException("Cannot read " + localFile + ": " + e.getMessage(), e);
     }
     HttpUrl url = proxyUrl(root(candidateId), path).build();
-    RequestBody body = new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return MediaType.get(MlflowArtifactStore.contentType(path));
-      }
-
-      @Override
-      public long contentLength() {
-        return size;
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws IOException {
-        // read afresh on every attempt, so a retried PUT sends the whole file again
-        Progress progress = new Progress("Uploading", path, size, listener);
-        try (InputStream in = Files.newInputStream(localFile)) {
-          byte[] buffer = new byte[CHUNK];
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            sink.write(buffer, 0, n);
-            progress.add(n);
-          }
-        }
-        progress.done();
-      }
-    };
+    RequestBody body = new FileUploadBody(localFile, path, size, MediaType.get(contentType(path)), listener);
     // PUT of the same bytes to the same path is idempotent
     try (Response ignored = http.open(new Request.Builder().url(url).put(body).build(), Retry.SAFE)) {
       // 200 with {}: nothing to read
@@ -147,7 +116,7 @@ public final class MlflowArtifactStore implements ArtifactStore {
           throw new TransportException("Empty answer downloading " + path, null);
         }
         long expected = body.contentLength();
-        Progress progress = new Progress("Downloading", path, expected, listener);
+        FileUploadBody.Progress progress = new FileUploadBody.Progress("Downloading", path, expected, listener);
         long written = 0;
         try (InputStream in = body.byteStream();
             java.io.OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
@@ -219,40 +188,4 @@ public final class MlflowArtifactStore implements ArtifactStore {
     return guess != null ? guess : "application/octet-stream";
   }
 
-  /** Calls the listener every half megabyte and logs a progress line every ten seconds. */
-  private static final class Progress {
-    private final String verb;
-    private final String path;
-    private final long total;
-    private final TransferListener listener;
-    private final long started = System.nanoTime();
-    private long done;
-    private long lastReport;
-    private long lastLog = System.nanoTime();
-
-    Progress(String verb, String path, long total, TransferListener listener) {
-      this.verb = verb;
-      this.path = path;
-      this.total = total;
-      this.listener = listener;
-    }
-
-    void add(int n) {
-      done += n;
-      if (done - lastReport >= PROGRESS_EVERY_BYTES) {
-        lastReport = done;
-        listener.onProgress(path, done, total);
-        long now = System.nanoTime();
-        if (now - lastLog >= LOG_EVERY_NANOS) {
-          lastLog = now;
-          LOG.info("{} {}: {} MB of {} MB ({} MB/s)", verb, path, done >> 20, total < 0 ? "?" : total >> 20,
-              (done >> 20) * 1_000_000_000L / Math.max(1, now - started));
-        }
-      }
-    }
-
-    void done() {
-      listener.onProgress(path, done, total < 0 ? done : total);
-    }
-  }
 }

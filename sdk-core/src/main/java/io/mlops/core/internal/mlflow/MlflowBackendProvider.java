@@ -1,12 +1,10 @@
 package io.mlops.core.internal.mlflow;
 
+import io.mlops.core.internal.SimpleBackend;
 import io.mlops.core.MlopsConfig;
-import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.BackendProvider;
 import io.mlops.core.spi.Capabilities;
-import io.mlops.core.spi.RegistryStore;
-import io.mlops.core.spi.TrackingStore;
 import java.util.Locale;
 
 /** An MLflow tracking server for {@code http://} and {@code https://} tracking URIs. */
@@ -29,36 +27,7 @@ public final class MlflowBackendProvider implements BackendProvider {
     MlflowArtifactStore artifacts = new MlflowArtifactStore(http, tracking);
     MlflowRegistryStore registry = new MlflowRegistryStore(http);
     Capabilities capabilities = Capabilities.mlflowDefaults("MLflow");
-    return new Backend() {
-      @Override
-      public Capabilities capabilities() {
-        return capabilities;
-      }
-
-      @Override
-      public TrackingStore trackingStore() {
-        return tracking;
-      }
-
-      @Override
-      public ArtifactStore artifactStore() {
-        return artifacts;
-      }
-
-      @Override
-      public RegistryStore registryStore() {
-        return registry;
-      }
-
-      @Override
-      public void close() {
-        http.close();
-      }
-
-      @Override
-      public String toString() {
-        return "MLflow server at " + MlflowHttp.describe(http.base());
-      }
-    };
+    return new SimpleBackend("MLflow server at " + MlflowHttp.describe(http.base()), capabilities, tracking,
+        artifacts, registry, http::close);
   }
 }

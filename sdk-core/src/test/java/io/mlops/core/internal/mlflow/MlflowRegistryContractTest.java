@@ -35,10 +35,7 @@ import io.mlops.core.NewModelVersion;
 import io.mlops.core.RegistryClient;
 import io.mlops.core.ResourceAlreadyExistsException;
 import io.mlops.core.ResourceNotFoundException;
-import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.Backend;
-import io.mlops.core.spi.Capabilities;
-import io.mlops.core.spi.TrackingStore;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -565,37 +562,7 @@ class MlflowRegistryContractTest {
 
   /** A client wired like {@link MlflowBackendProvider#open}, with a recording retry sleeper. */
   static RegistryClient registryClient(MlopsConfig config, List<Long> sleeps) {
-    MlflowHttp http = MlflowStubs.http(config, sleeps);
-    MlflowRestStore tracking = new MlflowRestStore(http);
-    MlflowArtifactStore artifacts = new MlflowArtifactStore(http, tracking);
-    MlflowRegistryStore store = new MlflowRegistryStore(http);
-    Capabilities capabilities = Capabilities.mlflowDefaults("MLflow");
-    return RegistryClient.create(config, new Backend() {
-      @Override
-      public Capabilities capabilities() {
-        return capabilities;
-      }
-
-      @Override
-      public TrackingStore trackingStore() {
-        return tracking;
-      }
-
-      @Override
-      public ArtifactStore artifactStore() {
-        return artifacts;
-      }
-
-      @Override
-      public io.mlops.core.spi.RegistryStore registryStore() {
-        return store;
-      }
-
-      @Override
-      public void close() {
-        http.close();
-      }
-    });
+    return RegistryClient.create(config, MlflowStubs.backend(config, sleeps));
   }
 
   /** A RegisteredModel message as MLflow 3.17 sends it; {@code tags}/{@code aliases} are JSON arrays. */

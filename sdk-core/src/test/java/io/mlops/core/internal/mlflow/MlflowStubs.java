@@ -11,10 +11,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.MlopsSetting;
 import io.mlops.core.TrackingClient;
-import io.mlops.core.spi.ArtifactStore;
-import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.Capabilities;
-import io.mlops.core.spi.TrackingStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -75,31 +72,15 @@ final class MlflowStubs {
    * sleep.
    */
   static TrackingClient client(MlopsConfig config, List<Long> sleeps) {
+    return TrackingClient.create(config, backend(config, sleeps));
+  }
+
+  /** The MLflow backend wired like {@link MlflowBackendProvider#open}, with a recording retry sleeper. */
+  static io.mlops.core.internal.SimpleBackend backend(MlopsConfig config, List<Long> sleeps) {
     MlflowHttp http = http(config, sleeps);
     MlflowRestStore tracking = new MlflowRestStore(http);
-    MlflowArtifactStore artifacts = new MlflowArtifactStore(http, tracking);
-    Capabilities capabilities = Capabilities.mlflowDefaults("MLflow");
-    return TrackingClient.create(config, new Backend() {
-      @Override
-      public Capabilities capabilities() {
-        return capabilities;
-      }
-
-      @Override
-      public TrackingStore trackingStore() {
-        return tracking;
-      }
-
-      @Override
-      public ArtifactStore artifactStore() {
-        return artifacts;
-      }
-
-      @Override
-      public void close() {
-        http.close();
-      }
-    });
+    return new io.mlops.core.internal.SimpleBackend("MLflow stub", Capabilities.mlflowDefaults("MLflow"), tracking,
+        new MlflowArtifactStore(http, tracking), new MlflowRegistryStore(http), http::close);
   }
 
   /**
