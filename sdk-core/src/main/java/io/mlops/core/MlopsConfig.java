@@ -6,11 +6,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SDK's immutable configuration. Each {@link MlopsSetting} resolves as: builder value &gt; JVM system
  * property &gt; environment variable &gt; default. The default tracking URI is {@code ./mlruns}: a local store,
  * no server.
+ *
+ * <p>Inside a GitLab CI job the default differs: when no tracking URI is configured at any level, the environment
+ * has {@code GITLAB_CI=true}, a token is configured ({@code MLFLOW_TRACKING_TOKEN} at any level) and
+ * {@code CI_API_V4_URL} and {@code CI_PROJECT_ID} are set, the tracking URI defaults to the job's project,
+ * {@code $CI_API_V4_URL/projects/$CI_PROJECT_ID/ml/mlflow} (GitLab's MLflow API). The choice is logged at INFO.
  *
  * <pre>{@code
  * MlopsConfig config = MlopsConfig.builder()
@@ -22,6 +30,10 @@ import java.util.Properties;
  * <p>{@link #toString()} never shows the token or the password.
  */
 public final class MlopsConfig {
+  private static final Logger LOG = LoggerFactory.getLogger(MlopsConfig.class);
+  /** The last GitLab CI default decision logged, so that building many configurations logs it once. */
+  private static final AtomicReference<String> LAST_GITLAB_CI_DECISION = new AtomicReference<>();
+
   private final Map<MlopsSetting, String> values;
 
   private MlopsConfig(Map<MlopsSetting, String> values) {
@@ -38,7 +50,10 @@ public final class MlopsConfig {
     return new Builder();
   }
 
-  /** The tracking URI (never null; {@code ./mlruns} by default). */
+  /**
+   * The tracking URI (never null; {@code ./mlruns} by default, the project's MLflow API in a GitLab CI job with a
+   * token).
+   */
   public String trackingUri() {
     return values.get(MlopsSetting.TRACKING_URI);
   }
@@ -86,6 +101,14 @@ public final class MlopsConfig {
   /** How long one JSON call may take end to end ({@code MLOPS_HTTP_CALL_TIMEOUT}, seconds; zero: no limit). */
   public java.time.Duration callTimeout() {
     return java.time.Duration.ofSeconds(Long.parseLong(values.get(MlopsSetting.HTTP_CALL_TIMEOUT)));
+  }
+
+  /**
+   * Bytes one artifact file may have on GitLab ({@code MLOPS_GITLAB_MAX_FILE_SIZE}; 5 GB, GitLab's documented
+   * per-file limit, by default).
+   */
+  public long gitlabMaxFileSize() {
+    return Long.parseLong(values.get(MlopsSetting.GITLAB_MAX_FILE_SIZE));
   }
 
   /** Retries of a retryable request ({@code MLFLOW_HTTP_REQUEST_MAX_RETRIES}). */
@@ -218,10 +241,12 @@ public final class MlopsConfig {
     /**
      * Resolves every setting.
      *
-     * @throws ConfigurationException when a boolean setting is neither {@code true} nor {@code false}
+     * @throws ConfigurationException when a boolean setting is neither {@code true} nor {@code false}, or a
+     *     numeric setting is not a whole number in its range
      */
     public MlopsConfig build() {
       Map<MlopsSetting, String> resolved = new EnumMap<>(MlopsSetting.class);
+      boolean trackingUriConfigured = true;
       for (MlopsSetting s : MlopsSetting.values()) {
         String v = explicit.get(s);
         if (v == null) {
@@ -230,12 +255,19 @@ public final class MlopsConfig {
         if (v == null) {
           v = blankToNull(environment.get(s.environmentVariable()));
         }
+        if (v == null && s == MlopsSetting.TRACKING_URI) {
+          trackingUriConfigured = false; // its default depends on the token, which this loop resolves after it
+        }
         if (v == null) {
           v = s.defaultValue();
         }
         if (v != null) {
           resolved.put(s, v);
         }
+      }
+      if (!trackingUriConfigured) {
+        resolved.put(MlopsSetting.TRACKING_URI,
+            defaultTrackingUri(environment, resolved.containsKey(MlopsSetting.TRACKING_TOKEN)));
       }
       String tls = resolved.get(MlopsSetting.TRACKING_INSECURE_TLS).trim().toLowerCase(Locale.ROOT);
       if (!tls.equals("true") && !tls.equals("false")) {
@@ -247,6 +279,7 @@ public final class MlopsConfig {
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_CONNECT_TIMEOUT, 1);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_MAX_RETRIES, 0);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_CALL_TIMEOUT, 0);
+      requirePositiveLong(resolved, MlopsSetting.GITLAB_MAX_FILE_SIZE);
       parseHeaders(resolved.get(MlopsSetting.HTTP_HEADERS));
       return new MlopsConfig(resolved);
     }
@@ -263,6 +296,60 @@ public final class MlopsConfig {
       }
       throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= " + min + ", got '"
           + v + "'");
+    }
+
+    private static void requirePositiveLong(Map<MlopsSetting, String> resolved, MlopsSetting s) {
+      String v = resolved.get(s).trim();
+      try {
+        if (Long.parseLong(v) >= 1) {
+          resolved.put(s, v);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= 1, got '" + v + "'");
+    }
+
+    /**
+     * The tracking URI when none is configured. In a GitLab CI job ({@code GITLAB_CI=true}) with a token,
+     * {@code CI_API_V4_URL} and {@code CI_PROJECT_ID}, it is the job's project's MLflow API,
+     * {@code $CI_API_V4_URL/projects/$CI_PROJECT_ID/ml/mlflow} (reference §1 "Tracking URI", §5; GitLab
+     * {@code doc/ci/variables/predefined_variables.md}); anywhere else {@code ./mlruns}. Inside GitLab CI the choice
+     * and its reason are logged at INFO. Only whether a token exists is passed in, so the token cannot reach the log.
+     */
+    static String defaultTrackingUri(Map<String, String> environment, boolean hasToken) {
+      String local = MlopsSetting.TRACKING_URI.defaultValue();
+      String gitlabCi = blankToNull(environment.get("GITLAB_CI"));
+      if (gitlabCi == null || !gitlabCi.trim().equalsIgnoreCase("true")) {
+        return local;
+      }
+      String api = blankToNull(environment.get("CI_API_V4_URL"));
+      String project = blankToNull(environment.get("CI_PROJECT_ID"));
+      String uri;
+      String decision;
+      if (!hasToken) {
+        uri = local;
+        decision = "GitLab CI job without MLFLOW_TRACKING_TOKEN and without MLFLOW_TRACKING_URI: tracking to " + local
+            + ". Set MLFLOW_TRACKING_TOKEN to a project, group or personal access token with the api scope to track "
+            + "to this project's model experiments";
+      } else if (api == null || project == null) {
+        uri = local;
+        decision = "GitLab CI job without MLFLOW_TRACKING_URI, but " + (api == null ? "CI_API_V4_URL" : "CI_PROJECT_ID")
+            + " is not set: tracking to " + local;
+      } else {
+        String apiBase = api.trim();
+        while (apiBase.endsWith("/")) {
+          apiBase = apiBase.substring(0, apiBase.length() - 1);
+        }
+        uri = apiBase + "/projects/" + project.trim() + "/ml/mlflow";
+        decision = "GitLab CI job (GITLAB_CI=true) with MLFLOW_TRACKING_TOKEN set and no MLFLOW_TRACKING_URI: "
+            + "tracking to project " + project.trim() + " at " + uri + " (from CI_API_V4_URL and CI_PROJECT_ID)";
+      }
+      if (!decision.equals(LAST_GITLAB_CI_DECISION.getAndSet(decision))) {
+        LOG.info(decision);
+      }
+      return uri;
     }
 
     private static String blankToNull(String s) {

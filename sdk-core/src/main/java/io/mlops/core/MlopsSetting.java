@@ -10,7 +10,11 @@ import java.util.Locale;
  * variable's name in lower case with dots, e.g. {@code mlflow.tracking.uri}.
  */
 public enum MlopsSetting {
-  /** Where candidates are stored: a path or {@code file:} URI (local store), or an {@code http(s)://} server. */
+  /**
+   * Where candidates are stored: a path or {@code file:} URI (local store), or an {@code http(s)://} server. When it
+   * is configured nowhere, a GitLab CI job with a token defaults to its project's MLflow API (see
+   * {@link MlopsConfig}); otherwise the default is {@code ./mlruns}.
+   */
   TRACKING_URI("MLFLOW_TRACKING_URI", "./mlruns", false),
   /** Bearer token for a tracking server. Secret. */
   TRACKING_TOKEN("MLFLOW_TRACKING_TOKEN", null, true),
@@ -36,7 +40,10 @@ public enum MlopsSetting {
    * which stream for as long as the file needs, are bounded by the request timeout per read instead. */
   HTTP_CALL_TIMEOUT("MLOPS_HTTP_CALL_TIMEOUT", "300", false),
   /** Extra request headers, {@code Name: value} pairs separated by newlines or {@code ;}. Secret. */
-  HTTP_HEADERS("MLOPS_HTTP_HEADERS", null, true);
+  HTTP_HEADERS("MLOPS_HTTP_HEADERS", null, true),
+  /** Bytes one artifact file may have on GitLab; larger files are refused before upload. GitLab documents 5 GB per
+   * file; an instance's plan limit {@code ml_model_max_file_size} (10 GiB by default) may differ. */
+  GITLAB_MAX_FILE_SIZE("MLOPS_GITLAB_MAX_FILE_SIZE", "5000000000", false);
 
   private final String environmentVariable;
   private final String defaultValue;

@@ -7,6 +7,7 @@ import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.BackendProvider;
 import io.mlops.core.spi.Capabilities;
 import java.util.Locale;
+import java.util.OptionalLong;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,16 +30,23 @@ public final class GitlabBackendProvider implements BackendProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(GitlabBackendProvider.class);
 
-  private final long maxFileSize;
+  /** A per-file limit fixed at construction; when empty, each configuration's {@code MLOPS_GITLAB_MAX_FILE_SIZE}. */
+  private final OptionalLong maxFileSize;
 
-  /** A provider with GitLab's documented 5 GB per-file artifact limit. */
+  /**
+   * A provider whose per-file artifact limit comes from each configuration's {@code MLOPS_GITLAB_MAX_FILE_SIZE}
+   * ({@link MlopsConfig#gitlabMaxFileSize()}; GitLab's documented 5 GB by default).
+   */
   public GitlabBackendProvider() {
-    this(GitlabArtifactStore.DEFAULT_MAX_FILE_SIZE);
+    this.maxFileSize = OptionalLong.empty();
   }
 
-  /** A provider for an instance whose {@code ml_model_max_file_size} is {@code maxFileSize} bytes. */
+  /**
+   * A provider for an instance whose {@code ml_model_max_file_size} is {@code maxFileSize} bytes, whatever the
+   * configuration says.
+   */
   GitlabBackendProvider(long maxFileSize) {
-    this.maxFileSize = maxFileSize;
+    this.maxFileSize = OptionalLong.of(maxFileSize);
   }
 
   @Override
@@ -62,7 +70,8 @@ public final class GitlabBackendProvider implements BackendProvider {
     }
     MlflowHttp http = new MlflowHttp(config);
     GitlabRestStore tracking = new GitlabRestStore(http);
-    GitlabArtifactStore artifacts = new GitlabArtifactStore(http, tracking, maxFileSize);
+    GitlabArtifactStore artifacts = new GitlabArtifactStore(http, tracking,
+        maxFileSize.orElseGet(config::gitlabMaxFileSize));
     Capabilities capabilities = GitlabCapabilities.of();
     HttpUrl base = http.base();
     return new SimpleBackend("GitLab project at " + base.scheme() + "://" + base.host() + ":" + base.port()
