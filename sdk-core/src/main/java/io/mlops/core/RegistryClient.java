@@ -134,7 +134,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /** Sets a model tag. */
   public void setModelTag(String name, String key, String value) {
-    require(Operation.MODEL_REGISTRY, "setModelTag");
+    require(Operation.MODEL_TAGS, "setModelTag");
     EntityValidator.modelName(name);
     validator.registryTag(key, value);
     store.setModelTag(name, key, value);
@@ -142,7 +142,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /** Deletes a model tag. */
   public void deleteModelTag(String name, String key) {
-    require(Operation.MODEL_REGISTRY, "deleteModelTag");
+    require(Operation.MODEL_TAGS, "deleteModelTag");
     EntityValidator.modelName(name);
     validator.registryTag(key, "");
     store.deleteModelTag(name, key);
@@ -195,7 +195,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /** Sets a version tag. */
   public void setModelVersionTag(String name, String version, String key, String value) {
-    require(Operation.MODEL_REGISTRY, "setModelVersionTag");
+    require(Operation.MODEL_TAGS, "setModelVersionTag");
     EntityValidator.modelName(name);
     requireVersionId(version);
     validator.registryTag(key, value);
@@ -204,7 +204,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /** Deletes a version tag. */
   public void deleteModelVersionTag(String name, String version, String key) {
-    require(Operation.MODEL_REGISTRY, "deleteModelVersionTag");
+    require(Operation.MODEL_TAGS, "deleteModelVersionTag");
     EntityValidator.modelName(name);
     requireVersionId(version);
     validator.registryTag(key, "");

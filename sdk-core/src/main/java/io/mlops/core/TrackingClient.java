@@ -218,6 +218,9 @@ public final class TrackingClient implements AutoCloseable {
   /** Changes a candidate's status, end time or name. */
   public CandidateInfo updateCandidate(String candidateId, CandidateUpdate update) {
     require(Operation.UPDATE_CANDIDATE, "updateCandidate");
+    if (update.name().isPresent()) {
+      require(Operation.RENAME_CANDIDATE, "renaming a candidate (updateCandidate with a name)");
+    }
     EntityValidator.candidateId(candidateId);
     update.name().ifPresent(validator::candidateName);
     return store.updateCandidate(candidateId, update);

@@ -14,6 +14,8 @@ public enum Operation {
   CREATE_CANDIDATE,
   GET_CANDIDATE,
   UPDATE_CANDIDATE,
+  /** Giving a candidate a new name after it was created. */
+  RENAME_CANDIDATE,
   DELETE_CANDIDATE,
   RESTORE_CANDIDATE,
   SEARCH_CANDIDATES,
@@ -24,8 +26,10 @@ public enum Operation {
   UPLOAD_ARTIFACT,
   LIST_ARTIFACTS,
   DOWNLOAD_ARTIFACT,
-  /** Models and versions: create, get, search, tags, delete. */
+  /** Models and versions: create (with tags), get, search, update descriptions, delete models. */
   MODEL_REGISTRY,
+  /** Setting and deleting tags of existing models and versions (tags given at creation are part of MODEL_REGISTRY). */
+  MODEL_TAGS,
   RENAME_MODEL,
   MODEL_ALIASES,
   DELETE_MODEL_VERSION

@@ -16,6 +16,7 @@ import io.mlops.core.LifecycleStage;
 import io.mlops.core.Metric;
 import io.mlops.core.MlopsException;
 import io.mlops.core.NewCandidate;
+import io.mlops.core.OperationNotSupportedException;
 import io.mlops.core.Page;
 import io.mlops.core.Param;
 import io.mlops.core.ResourceAlreadyExistsException;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The behaviour every backend must show through {@link TrackingClient} (design §9). A backend's test extends this
  * class and opens a client; names are unique per test, so a shared server works too.
+ *
+ * <p>A backend may lack operations ({@link Capabilities}). Where a test reaches one, it checks instead that the call
+ * fails with {@link OperationNotSupportedException} naming the backend, before anything is sent, and then checks
+ * what such a backend does instead (no restore means deletes are permanent: the entity is gone).
  */
 public abstract class BackendCompatibilityKit {
   @TempDir protected Path temp;
@@ -56,6 +62,19 @@ public abstract class BackendCompatibilityKit {
   @AfterEach
   void closeBackend() {
     client.close();
+  }
+
+  /**
+   * False when the backend supports {@code op}. Otherwise checks that {@code call} fails with
+   * {@link OperationNotSupportedException} naming the backend, and returns true.
+   */
+  protected final boolean lacks(Operation op, ThrowingCallable call) {
+    if (client.capabilities().supports(op)) {
+      return false;
+    }
+    assertThatThrownBy(call).isInstanceOf(OperationNotSupportedException.class)
+        .hasMessageContaining(client.capabilities().backendName());
+    return true;
   }
 
   protected String name(String base) {
@@ -102,9 +121,22 @@ public abstract class BackendCompatibilityKit {
   @Test
   void experiment_renameDeleteRestore() {
     Experiment e = client.createExperiment(name("life"));
-    client.renameExperiment(e.id(), name("renamed"));
-    assertThat(client.getExperiment(e.id()).name()).isEqualTo(name("renamed"));
+    String current = name("life");
+    if (!lacks(Operation.RENAME_EXPERIMENT, () -> client.renameExperiment(e.id(), name("renamed")))) {
+      client.renameExperiment(e.id(), name("renamed"));
+      assertThat(client.getExperiment(e.id()).name()).isEqualTo(name("renamed"));
+      current = name("renamed");
+    }
+    assertThat(client.getExperiment(e.id()).name()).isEqualTo(current);
     client.deleteExperiment(e.id());
+    if (lacks(Operation.RESTORE_EXPERIMENT, () -> client.restoreExperiment(e.id()))) {
+      // deleting is permanent: the experiment and its name are gone
+      assertThatThrownBy(() -> client.getExperiment(e.id())).isInstanceOf(ResourceNotFoundException.class);
+      assertThat(client.findExperimentByName(current)).isEmpty();
+      assertThat(client.getOrCreateExperiment(current).id()).isNotEqualTo(e.id());
+      return;
+    }
+    assertThat(current).isEqualTo(name("renamed"));
     assertThat(client.getExperiment(e.id()).lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
     List<String> active = client.searchExperiments(ExperimentQuery.builder()
         .filter("name = '" + name("renamed") + "'").build()).stream().map(Experiment::id)
@@ -124,6 +156,10 @@ public abstract class BackendCompatibilityKit {
     client.setExperimentTag(e.id(), "owner", "a");
     client.setExperimentTag(e.id(), "owner", "b");
     assertThat(client.getExperiment(e.id()).tags()).containsEntry("owner", "b");
+    if (lacks(Operation.DELETE_EXPERIMENT_TAG, () -> client.deleteExperimentTag(e.id(), "owner"))) {
+      assertThat(client.getExperiment(e.id()).tags()).containsEntry("owner", "b");
+      return;
+    }
     client.deleteExperimentTag(e.id(), "owner");
     assertThat(client.getExperiment(e.id()).tags()).doesNotContainKey("owner");
   }
@@ -152,8 +188,11 @@ public abstract class BackendCompatibilityKit {
     Candidate read = client.getCandidate(c.id());
     assertThat(read.info().startTime()).isEqualTo(1_700_000_000_000L);
     assertThat(read.data().tags()).containsEntry("mlflow.runName", "first").containsEntry("mlflow.user", "kit");
-    client.updateCandidate(c.id(), CandidateUpdate.builder().name("renamed").build());
-    assertThat(client.getCandidate(c.id()).info().name()).isEqualTo("renamed");
+    if (!lacks(Operation.RENAME_CANDIDATE,
+        () -> client.updateCandidate(c.id(), CandidateUpdate.builder().name("renamed").build()))) {
+      client.updateCandidate(c.id(), CandidateUpdate.builder().name("renamed").build());
+      assertThat(client.getCandidate(c.id()).info().name()).isEqualTo("renamed");
+    }
     client.updateCandidate(c.id(), CandidateUpdate.end(CandidateStatus.FAILED, 1_700_000_100_000L));
     CandidateInfo ended = client.getCandidate(c.id()).info();
     assertThat(ended.status()).isEqualTo(CandidateStatus.FAILED);
@@ -171,6 +210,13 @@ public abstract class BackendCompatibilityKit {
     Experiment e = client.createExperiment(name("del"));
     CandidateInfo c = newCandidate(e, "x", 1);
     client.deleteCandidate(c.id());
+    if (lacks(Operation.RESTORE_CANDIDATE, () -> client.restoreCandidate(c.id()))) {
+      // deleting is permanent: the candidate is gone from reads and from both views of the search
+      assertThatThrownBy(() -> client.getCandidate(c.id())).isInstanceOf(ResourceNotFoundException.class);
+      CandidateQuery all = CandidateQuery.builder().addExperimentId(e.id()).viewType(ViewType.ALL).build();
+      assertThat(client.searchCandidates(all).stream().count()).isZero();
+      return;
+    }
     assertThat(client.getCandidate(c.id()).info().lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
     CandidateQuery active = CandidateQuery.builder().addExperimentId(e.id()).build();
     assertThat(client.searchCandidates(active).stream().count()).isZero();
@@ -236,6 +282,10 @@ public abstract class BackendCompatibilityKit {
     client.setTag(c.id(), "k", "1");
     client.setTag(c.id(), "k", "2");
     assertThat(client.getCandidate(c.id()).data().tags()).containsEntry("k", "2");
+    if (lacks(Operation.DELETE_TAG, () -> client.deleteTag(c.id(), "k"))) {
+      assertThat(client.getCandidate(c.id()).data().tags()).containsEntry("k", "2");
+      return;
+    }
     client.deleteTag(c.id(), "k");
     assertThat(client.getCandidate(c.id()).data().tags()).doesNotContainKey("k");
   }
