@@ -14,6 +14,13 @@ public interface ModelVersion {
   /** Tag holding the semantic version ({@code 1.4.0}) on backends whose own version ids are not semver. */
   String SEMVER_TAG = "mlops.semver";
 
+  /**
+   * On a backend that keeps a version's files and metrics apart from the candidate it was promoted from (GitLab: a
+   * version's candidate lives in the model's own experiment), the version's candidate is a copy, and this tag on the
+   * copy and on the version names the candidate it was copied from.
+   */
+  String PROMOTED_FROM_TAG = "mlops.promoted_from";
+
   /** The model's name. */
   String modelName();
 

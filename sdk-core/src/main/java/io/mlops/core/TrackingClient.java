@@ -283,6 +283,8 @@ public final class TrackingClient implements AutoCloseable {
    * {@link ValidationException} lists what was refused.
    *
    * @throws InvalidParameterException when a param was logged before with a different value
+   * @throws OperationNotSupportedException when the backend keeps a tag's first value and a tag changes it
+   *     ({@link Operation#OVERWRITE_TAGS}); the rest of the batch is logged
    */
   public void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
     require(Operation.LOG_BATCH, "logBatch");
@@ -293,16 +295,16 @@ public final class TrackingClient implements AutoCloseable {
     List<Tag> okTags = keepValid(tags, t -> validator.tag(t.key(), t.value()), refused);
     // A backend refusal of one sub-batch (a param logged before with another value) must not cost the others;
     // transport and server failures propagate at once, so the caller can retry the whole call.
-    List<InvalidParameterException> backendRefusals = new ArrayList<>();
+    List<MlopsServiceException> backendRefusals = new ArrayList<>();
     splitter.split(okMetrics, okParams, okTags, b -> {
       try {
         store.logBatch(candidateId, b.metrics, b.params, b.tags);
-      } catch (InvalidParameterException e) {
-        backendRefusals.add(e);
+      } catch (InvalidParameterException | OperationNotSupportedException e) {
+        backendRefusals.add(e); // entries this backend refuses (GitLab: a tag's new value); the rest was logged
       }
     });
     if (!backendRefusals.isEmpty()) {
-      InvalidParameterException first = backendRefusals.get(0);
+      MlopsServiceException first = backendRefusals.get(0);
       backendRefusals.subList(1, backendRefusals.size()).forEach(first::addSuppressed);
       refused.forEach(first::addSuppressed);
       throw first;

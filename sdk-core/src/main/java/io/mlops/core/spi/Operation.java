@@ -10,6 +10,12 @@ public enum Operation {
   DELETE_EXPERIMENT,
   RESTORE_EXPERIMENT,
   SET_EXPERIMENT_TAG,
+  /**
+   * Giving an existing candidate or experiment tag another value. A backend without it keeps a tag's first value
+   * and refuses another with OperationNotSupportedException; it can only check against the stored tags, so the
+   * refusal comes from the store, not before the request.
+   */
+  OVERWRITE_TAGS,
   DELETE_EXPERIMENT_TAG,
   CREATE_CANDIDATE,
   GET_CANDIDATE,

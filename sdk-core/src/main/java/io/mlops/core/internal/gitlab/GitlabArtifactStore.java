@@ -36,7 +36,7 @@ import okhttp3.ResponseBody;
  * {@code lib/api/ml_model_packages.rb}, {@code doc/api/model_registry.md}). The candidate's root comes from its
  * {@code artifact_uri} (GitLab {@code lib/api/entities/ml/mlflow/run_info.rb}); subfolders go into the path. Files
  * stream in fixed-size chunks; a file over GitLab's per-file limit or with a name GitLab refuses is rejected before
- * any byte is sent. GitLab cannot list a candidate's files, so {@link #list} is unsupported.
+ * any byte is sent. Listings come from GitLab's MLflow artifacts route, which lists a package flat.
  */
 final class GitlabArtifactStore implements ArtifactStore {
   /**
@@ -98,10 +98,98 @@ final class GitlabArtifactStore implements ArtifactStore {
     }
   }
 
+  /**
+   * The files and folders directly under {@code directory}. GitLab lists a package flat: {@code GET
+   * <project>/ml/mlflow/api/2.0/mlflow-artifacts/artifacts?path=<package>} answers every file of the package
+   * ({@code candidate:<iid>} or a model version id) as {@code {"files":[{"path","file_size","is_dir":false}]}},
+   * each path URL-encoded as GitLab stores it ({@code dir%2Fa.txt}), and nothing for a sub-path (GitLab
+   * {@code lib/api/ml/mlflow_artifacts/artifacts.rb}, {@code app/services/packages/ml_model/create_package_file_service.rb}).
+   * The folders are rebuilt here from the decoded paths; a path that would leave the candidate's root is refused.
+   */
   @Override
   public List<ArtifactInfo> list(String candidateId, String directory) {
-    // ml_model_packages.rb has no listing route, and mlflow_artifacts/artifacts.rb lists model versions only
-    throw new OperationNotSupportedException(GitlabCapabilities.NAME, "listing candidate artifacts");
+    String dir = ArtifactPaths.normalize(directory);
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    Map<String, ArtifactInfo> children = new java.util.TreeMap<>();
+    for (Map.Entry<String, Long> file : files(candidateId).entrySet()) {
+      String path = file.getKey();
+      if (!path.startsWith(prefix)) {
+        continue;
+      }
+      int slash = path.indexOf('/', prefix.length());
+      if (slash < 0) {
+        children.put(path, ArtifactInfo.file(path, file.getValue()));
+      } else {
+        String sub = path.substring(0, slash);
+        children.putIfAbsent(sub, ArtifactInfo.directory(sub));
+      }
+    }
+    return new java.util.ArrayList<>(children.values());
+  }
+
+  /** Every file of the candidate's package, by decoded path. */
+  private Map<String, Long> files(String candidateId) {
+    String pkg = packageId(root(candidateId));
+    com.fasterxml.jackson.databind.JsonNode answer;
+    try {
+      answer = GitlabAnswers.check(http.get("api/2.0/mlflow-artifacts/artifacts", Map.of("path", pkg)),
+          "GET mlflow-artifacts/artifacts");
+    } catch (ResourceNotFoundException e) {
+      if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode())) {
+        return Map.of(); // the candidate exists (its root was read) but its package has no files yet
+      }
+      throw e;
+    }
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (com.fasterxml.jackson.databind.JsonNode f : answer.path("files")) {
+      if (f.path("is_dir").asBoolean(false)) {
+        continue;
+      }
+      String raw = f.path("path").asText("");
+      String path;
+      try {
+        path = ArtifactPaths.normalize(percentDecode(raw));
+      } catch (ValidationException e) {
+        throw new TransportException("GitLab listed an artifact path that leaves the candidate's folder: '" + raw
+            + "'", e);
+      }
+      if (!path.isEmpty()) {
+        out.put(path, f.path("file_size").asLong(-1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Decodes {@code %XX} escapes as JavaScript's {@code decodeURIComponent} (GitLab stores names with Ruby's
+   * {@code URI.encode_uri_component}); unlike form decoding, {@code +} stays a plus.
+   */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi >= 0 && lo >= 0) {
+          out.write(hi * 16 + lo);
+          i += 2;
+          continue;
+        }
+      }
+      byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      out.write(b, 0, b.length);
+    }
+    return new String(out.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The package segment of a root {@code .../packages/ml_models/<package>/files}. */
+  static String packageId(HttpUrl root) {
+    List<String> segments = root.pathSegments();
+    return segments.get(segments.size() - 2);
   }
 
   @Override

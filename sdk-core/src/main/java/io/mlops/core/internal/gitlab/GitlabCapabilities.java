@@ -28,17 +28,22 @@ final class GitlabCapabilities {
         // no restore, no delete-experiment-tag.
         Operation.CREATE_EXPERIMENT, Operation.GET_EXPERIMENT, Operation.GET_EXPERIMENT_BY_NAME,
         Operation.SEARCH_EXPERIMENTS, Operation.DELETE_EXPERIMENT, Operation.SET_EXPERIMENT_TAG,
-        // runs.rb: create, get, search, update, log-*, delete. No restore, no delete-tag. runs/search has no
-        // filter parameter, so SEARCH_CANDIDATES_WITH_FILTER is left out.
+        // runs.rb: create, get, search, update (status and end time: no rename), log-*, delete. No restore, no
+        // delete-tag. runs/search has no filter: GitlabRestStore evaluates filters itself. Params and tags keep their
+        // first value (insert_all skips existing names), so OVERWRITE_TAGS is left out.
         Operation.CREATE_CANDIDATE, Operation.GET_CANDIDATE, Operation.UPDATE_CANDIDATE,
-        Operation.DELETE_CANDIDATE, Operation.SEARCH_CANDIDATES, Operation.LOG_BATCH,
+        Operation.DELETE_CANDIDATE, Operation.SEARCH_CANDIDATES, Operation.SEARCH_CANDIDATES_WITH_FILTER,
+        Operation.LOG_BATCH,
         // metrics.rb: get-history
         Operation.GET_METRIC_HISTORY,
-        // ml_model_packages.rb: PUT and GET of one file. There is no listing of a candidate's files
-        // (mlflow_artifacts/artifacts.rb lists model versions only), and TrackingClient.downloadArtifacts needs a
-        // listing, so LIST_ARTIFACTS and DOWNLOAD_ARTIFACT are left out; GitlabArtifactStore.downloadFile works.
-        Operation.UPLOAD_ARTIFACT);
-    // The model registry is not wired yet (registered_models.rb and model_versions.rb come in a later step).
+        // ml_model_packages.rb: PUT and GET of one file; mlflow_artifacts/artifacts.rb lists a package's files
+        // (model versions, and candidates as candidate:<iid>)
+        Operation.LIST_ARTIFACTS, Operation.DOWNLOAD_ARTIFACT,
+        Operation.UPLOAD_ARTIFACT,
+        // registered_models.rb and model_versions.rb: models (create with tags, get, search, update description,
+        // delete) and versions (create with tags, get, update description); versions are deleted through GraphQL.
+        // No rename, no tag changes after creation, no named aliases (aliases are the semvers, read-only).
+        Operation.MODEL_REGISTRY, Operation.DELETE_MODEL_VERSION);
     return Capabilities.builder()
         .backendName(NAME)
         .operations(ops)

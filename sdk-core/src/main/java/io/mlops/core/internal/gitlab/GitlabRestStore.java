@@ -18,10 +18,17 @@ import io.mlops.core.ResourceNotFoundException;
 import io.mlops.core.Tag;
 import io.mlops.core.ValidationException;
 import io.mlops.core.ViewType;
+import io.mlops.core.InvalidParameterException;
 import io.mlops.core.internal.mlflow.MlflowHttp;
+import io.mlops.core.internal.search.CandidateFilter;
+import io.mlops.core.internal.search.CandidateOrdering;
+import io.mlops.core.internal.search.ExperimentFilter;
+import io.mlops.core.internal.search.ExperimentOrdering;
+import io.mlops.core.internal.search.PageTokens;
 import io.mlops.core.internal.mlflow.MlflowHttp.Retry;
 import io.mlops.core.spi.TrackingStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,12 +40,25 @@ import java.util.Optional;
  * reference §1, GitLab {@code lib/api/ml/mlflow/entrypoint.rb}). It speaks MLflow's JSON through the MLflow
  * backend's transport (error mapping, retries, Bearer token) and adds GitLab's differences: every answer is
  * checked for an {@code error_code} even on 200, operations GitLab lacks fail with
- * {@link OperationNotSupportedException}, and a candidate search GitLab would read differently from what was
- * asked (a filter, several experiments, an unsupported order) is refused before it is sent.
+ * {@link OperationNotSupportedException}, and searches GitLab cannot answer as asked (a filter, several
+ * experiments, an order it lacks) are answered by the SDK: it reads every experiment of the project, or every
+ * candidate of the experiments searched, and filters, orders and pages them with MLflow's semantics (the local
+ * store's evaluator). That costs one request per 1000 entities for each page asked for; searches GitLab can answer
+ * itself go to GitLab.
+ *
+ * <p>GitLab keeps the first value of a candidate's params and tags and of an experiment's tags: its
+ * {@code insert_all} skips a name that exists, whatever the value (GitLab
+ * {@code app/services/ml/experiment_tracking/candidate_repository.rb}). So that nothing is lost silently, a batch
+ * with params or tags first reads the candidate: values already there are not resent, and a different value is
+ * refused after the rest of the batch is logged (a param with {@link InvalidParameterException}, as MLflow does; a
+ * tag with {@link OperationNotSupportedException}).
  */
 final class GitlabRestStore implements TrackingStore {
   private static final String API = "api/2.0/mlflow/";
   private static final String NAME = GitlabCapabilities.NAME;
+  private static final String RUN_NAME_TAG = "mlflow.runName";
+  /** The largest page GitLab serves (runs.rb, experiments.rb: max_results at most 1000). */
+  private static final int SERVER_PAGE = 1000;
 
   private final MlflowHttp http;
 
@@ -91,16 +111,33 @@ final class GitlabRestStore implements TrackingStore {
 
   @Override
   public Page<Experiment> searchExperiments(ExperimentQuery query) {
-    if (query.filter().filter(f -> !f.trim().isEmpty()).isPresent()) {
-      // experiments.rb ignores `filter` (reference §1 "Search and listing"): sending it would return everything
-      throw new OperationNotSupportedException(NAME, "searchExperiments with a filter");
+    if (query.viewType() == ViewType.DELETED_ONLY) {
+      // experiments/delete destroys (Ml::DestroyExperimentService): GitLab has no deleted experiments to list
+      return Page.of(List.of(), Optional.empty());
     }
-    ObjectNode body = MlflowHttp.object().put("max_results", query.maxResults())
-        .put("view_type", query.viewType().name());
-    query.pageToken().ifPresent(t -> body.put("page_token", t));
-    if (!query.orderBy().isEmpty()) {
-      body.putArray("order_by").addAll(toArray(query.orderBy()));
+    Optional<String> order = gitlabExperimentOrder(query.orderBy());
+    boolean filtered = query.filter().filter(f -> !f.trim().isEmpty()).isPresent();
+    if (filtered || !order.isPresent() && !query.orderBy().isEmpty()) {
+      // experiments.rb ignores `filter` and orders by created_at or name only: evaluated here, over all experiments
+      ExperimentFilter filter = ExperimentFilter.parse(query.filter().orElse(null));
+      ExperimentOrdering ordering = ExperimentOrdering.parse(query.orderBy());
+      List<Experiment> all = new ArrayList<>();
+      Optional<String> token = Optional.empty();
+      do {
+        Page<Experiment> page = experimentsPage(SERVER_PAGE, token, Optional.empty());
+        page.items().stream().filter(filter::matches).forEach(all::add);
+        token = page.nextPageToken();
+      } while (token.isPresent());
+      all.sort(ordering);
+      return PageTokens.page(all, query.maxResults(), query.pageToken());
     }
+    return experimentsPage(query.maxResults(), query.pageToken(), order);
+  }
+
+  private Page<Experiment> experimentsPage(int maxResults, Optional<String> pageToken, Optional<String> order) {
+    ObjectNode body = MlflowHttp.object().put("max_results", Math.min(maxResults, SERVER_PAGE));
+    pageToken.ifPresent(t -> body.put("page_token", t));
+    order.ifPresent(o -> body.put("order_by", o));
     JsonNode answer = post("experiments/search", body, Retry.SAFE);
     List<Experiment> items = new ArrayList<>();
     for (JsonNode e : answer.path("experiments")) {
@@ -109,11 +146,19 @@ final class GitlabRestStore implements TrackingStore {
     return Page.of(items, token(answer));
   }
 
-  private static com.fasterxml.jackson.databind.node.ArrayNode toArray(List<String> values) {
-    com.fasterxml.jackson.databind.node.ArrayNode a =
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-    values.forEach(a::add);
-    return a;
+  /** The one order clause experiments.rb takes ({@code created_at} or {@code name}, ASC or DESC), if it is one. */
+  private static Optional<String> gitlabExperimentOrder(List<String> orderBy) {
+    if (orderBy.size() != 1) {
+      return Optional.empty();
+    }
+    String[] parts = orderBy.get(0).trim().split("\\s+");
+    boolean column = parts[0].equals("name") || parts[0].equals("creation_time");
+    boolean direction = parts.length == 1 || parts.length == 2 && parts[1].matches("(?i)ASC|DESC");
+    if (!column || !direction) {
+      return Optional.empty();
+    }
+    String field = parts[0].equals("name") ? "name" : "created_at";
+    return Optional.of(parts.length == 2 ? field + " " + parts[1].toUpperCase(Locale.ROOT) : field);
   }
 
   @Override
@@ -133,6 +178,14 @@ final class GitlabRestStore implements TrackingStore {
 
   @Override
   public void setExperimentTag(String experimentId, String key, String value) {
+    // experiment metadata names are unique and experiment_repository.rb#add_tag! raises on a second value
+    String current = getExperiment(experimentId).tags().get(key);
+    if (value.equals(current)) {
+      return;
+    }
+    if (current != null) {
+      throw tagChange("experiment " + experimentId, key, current, value);
+    }
     post("experiments/set-experiment-tag", MlflowHttp.object().put("experiment_id", experimentId)
         .put("key", key).put("value", value), Retry.SAFE);
   }
@@ -149,9 +202,13 @@ final class GitlabRestStore implements TrackingStore {
     ObjectNode body = MlflowHttp.object().put("experiment_id", candidate.experimentId())
         .put("start_time", candidate.startTime());
     candidate.name().ifPresent(n -> body.put("run_name", n));
-    // user_id is ignored by runs.rb ("This will be ignored"); GitLab records the token's user instead
-    if (!candidate.tags().isEmpty()) {
-      body.set("tags", MlflowJson.tags(candidate.tags()));
+    // user_id is ignored by runs.rb ("This will be ignored"); GitLab records the token's user instead.
+    // MLflow's server tags a named run with mlflow.runName; GitLab does not, so the tag is sent, as MLflow's
+    // clients do, and searches and syncs find the name where MLflow keeps it.
+    Map<String, String> tags = new LinkedHashMap<>(candidate.tags());
+    candidate.name().ifPresent(n -> tags.putIfAbsent(RUN_NAME_TAG, n));
+    if (!tags.isEmpty()) {
+      body.set("tags", MlflowJson.tags(tags));
     }
     // Sent once (retried only on 429/503, which say it was not processed). The MLflow store recovers a lost
     // answer by searching for a request-id tag; GitLab's runs/search has no filter, so that cannot work here.
@@ -191,30 +248,65 @@ final class GitlabRestStore implements TrackingStore {
 
   @Override
   public Page<Candidate> searchCandidates(CandidateQuery query) {
-    if (query.filter().filter(f -> !f.trim().isEmpty()).isPresent()) {
-      // TrackingClient checks SEARCH_CANDIDATES_WITH_FILTER first; this guards direct SPI use
-      throw new OperationNotSupportedException(NAME, "searchCandidates with a filter");
-    }
-    if (query.experimentIds().size() != 1) {
-      // runs.rb reads only experiment_ids[0] (reference §1): the others would be dropped without a word
-      throw new ValidationException("experimentIds", "gitlab-single-experiment", NAME
-          + " searches candidates in one experiment only; got " + query.experimentIds().size() + " experiment ids");
-    }
     if (query.viewType() == ViewType.DELETED_ONLY) {
       // GitLab has no deleted candidates: runs/delete destroys them and run_info.rb always says "active"
       // (reference §1 "Run fields"). runs.rb has no run_view_type, so sending the query would return active ones.
       return Page.of(List.of(), Optional.empty());
     }
-    ObjectNode body = MlflowHttp.object().put("max_results", query.maxResults());
+    boolean filtered = query.filter().filter(f -> !f.trim().isEmpty()).isPresent();
+    Optional<String> order = serverOrder(query.orderBy());
+    if (filtered || query.experimentIds().size() != 1 || !order.isPresent() && !query.orderBy().isEmpty()) {
+      // runs.rb reads experiment_ids[0] only, has no filter and orders by one clause: evaluated here
+      return searchCandidatesHere(query);
+    }
+    ObjectNode body = MlflowHttp.object().put("max_results", Math.min(query.maxResults(), SERVER_PAGE));
     body.putArray("experiment_ids").add(query.experimentIds().get(0));
     query.pageToken().ifPresent(t -> body.put("page_token", t));
-    gitlabOrderBy(query.orderBy()).ifPresent(o -> body.put("order_by", o));
+    order.ifPresent(o -> body.put("order_by", o));
+    return runsPage(body);
+  }
+
+  private Page<Candidate> runsPage(ObjectNode body) {
     JsonNode answer = post("runs/search", body, Retry.SAFE);
     List<Candidate> items = new ArrayList<>();
     for (JsonNode r : answer.path("runs")) {
       items.add(MlflowJson.run(r));
     }
     return Page.of(items, token(answer));
+  }
+
+  /** Every candidate of the experiments, filtered, ordered and paged with MLflow's semantics. */
+  private Page<Candidate> searchCandidatesHere(CandidateQuery query) {
+    CandidateFilter filter = CandidateFilter.parse(query.filter().orElse(null));
+    CandidateOrdering ordering = CandidateOrdering.parse(query.orderBy());
+    List<Candidate> all = new ArrayList<>();
+    for (String experimentId : query.experimentIds()) {
+      Optional<String> token = Optional.empty();
+      do {
+        ObjectNode body = MlflowHttp.object().put("max_results", SERVER_PAGE);
+        body.putArray("experiment_ids").add(experimentId);
+        token.ifPresent(t -> body.put("page_token", t));
+        Page<Candidate> page;
+        try {
+          page = runsPage(body);
+        } catch (ResourceNotFoundException unknownExperiment) {
+          break; // as MLflow: an unknown experiment contributes nothing
+        }
+        page.items().stream().filter(filter::matches).forEach(all::add);
+        token = page.nextPageToken();
+      } while (token.isPresent());
+    }
+    all.sort(ordering);
+    return PageTokens.page(all, query.maxResults(), query.pageToken());
+  }
+
+  /** GitLab's own order for the query, or empty when GitLab cannot order that way. */
+  private static Optional<String> serverOrder(List<String> orderBy) {
+    try {
+      return gitlabOrderBy(orderBy);
+    } catch (ValidationException notGitlabs) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -266,13 +358,59 @@ final class GitlabRestStore implements TrackingStore {
 
   @Override
   public void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
-    ObjectNode body = MlflowHttp.object().put("run_id", candidateId);
-    body.set("metrics", MlflowJson.metrics(metrics));
-    body.set("params", MlflowJson.params(params));
-    body.set("tags", MlflowJson.tags(tags));
-    // UNSAFE: runs.rb `log-batch` ignores duplicate params, but add_metrics stores every metric row it gets, so a
-    // resent batch could double the metric history.
-    post("runs/log-batch", body, Retry.UNSAFE);
+    List<Param> newParams = params;
+    List<Tag> newTags = tags;
+    List<String> refusedParams = new ArrayList<>();
+    List<String> refusedTags = new ArrayList<>();
+    if (!params.isEmpty() || !tags.isEmpty()) {
+      // GitLab skips a param or tag whose name exists, whatever its value: compare with what is there first
+      Candidate current = getCandidate(candidateId);
+      newParams = keepNew(params, Param::key, Param::value, current.data().params(), refusedParams);
+      newTags = keepNew(tags, Tag::key, Tag::value, current.data().tags(), refusedTags);
+    }
+    if (!metrics.isEmpty() || !newParams.isEmpty() || !newTags.isEmpty()) {
+      ObjectNode body = MlflowHttp.object().put("run_id", candidateId);
+      body.set("metrics", MlflowJson.metrics(metrics));
+      body.set("params", MlflowJson.params(newParams));
+      body.set("tags", MlflowJson.tags(newTags));
+      // UNSAFE: runs.rb `log-batch` inserts every metric row it gets, so a resent batch would double the history
+      post("runs/log-batch", body, Retry.UNSAFE);
+    }
+    if (!refusedParams.isEmpty()) {
+      throw new InvalidParameterException("Changing the value of logged params is not allowed: "
+          + String.join("; ", refusedParams) + " (candidate " + candidateId + "; the rest of the batch was logged)");
+    }
+    if (!refusedTags.isEmpty()) {
+      throw tagChange("candidate " + candidateId, String.join("; ", refusedTags), null, null);
+    }
+  }
+
+  /**
+   * The entries whose key the candidate does not have yet; an entry with the value already there is dropped, one
+   * with another value is described in {@code refused}. Within one batch the first value of a key wins, as in
+   * GitLab's insert.
+   */
+  private static <T> List<T> keepNew(List<T> entries, java.util.function.Function<T, String> key,
+      java.util.function.Function<T, String> value, Map<String, String> existing, List<String> refused) {
+    Map<String, String> seen = new HashMap<>(existing);
+    List<T> out = new ArrayList<>();
+    for (T e : entries) {
+      String old = seen.get(key.apply(e));
+      if (old == null) {
+        seen.put(key.apply(e), value.apply(e));
+        out.add(e);
+      } else if (!old.equals(value.apply(e))) {
+        refused.add("'" + key.apply(e) + "' is '" + old + "', not '" + value.apply(e) + "'");
+      }
+    }
+    return out;
+  }
+
+  /** GitLab keeps the first value of a tag. */
+  private static OperationNotSupportedException tagChange(String owner, String key, String current, String value) {
+    String what = current == null ? key : "'" + key + "' is '" + current + "', not '" + value + "'";
+    return new OperationNotSupportedException(NAME, "changing the value of a tag (" + what + " on " + owner
+        + "; GitLab keeps a tag's first value)");
   }
 
   @Override

@@ -251,6 +251,21 @@ public final class MlflowHttp implements AutoCloseable {
     }
   }
 
+  /**
+   * The {@code message} of an error answer: a string, or (GitLab's model-version errors,
+   * {@code invalid_parameter!(result.message)} with an array of validation messages) strings joined with "; ";
+   * null when absent or empty.
+   */
+  static String messageOf(JsonNode m) {
+    if (m.isArray()) {
+      StringBuilder b = new StringBuilder();
+      m.forEach(x -> b.append(b.length() == 0 ? "" : "; ").append(x.asText()));
+      return b.length() == 0 ? null : b.toString();
+    }
+    String text = m.isValueNode() && !m.isNull() ? m.asText() : null;
+    return text == null || text.isEmpty() ? null : text;
+  }
+
   /** Maps an error answer to the exception of its {@code error_code} (protocol notes §1). */
   static MlopsServiceException error(int status, String text, String requestId, Request request) {
     String code = null;
@@ -259,7 +274,7 @@ public final class MlflowHttp implements AutoCloseable {
       JsonNode node = text.isEmpty() ? null : MAPPER.readTree(text);
       if (node != null && node.isObject()) {
         code = node.path("error_code").asText(null);
-        message = node.path("message").asText(null);
+        message = messageOf(node.path("message"));
       }
     } catch (IOException notJson) {
       // an HTML page from a proxy, for example: keep a short excerpt

@@ -69,8 +69,11 @@ public final class MlflowJson {
   public static CandidateData runData(JsonNode data) {
     Map<String, Metric> metrics = new TreeMap<>();
     for (JsonNode m : data.path("metrics")) {
+      // MLflow sends one (the latest) point per key; GitLab sends every point (run.rb exposes all metric rows),
+      // so the latest is chosen as MLflow does: highest step, then highest timestamp
       Metric metric = metric(m);
-      metrics.put(metric.key(), metric);
+      metrics.merge(metric.key(), metric, (old, now) -> now.step() > old.step()
+          || now.step() == old.step() && now.timestamp() >= old.timestamp() ? now : old);
     }
     return CandidateData.builder()
         .metrics(metrics)

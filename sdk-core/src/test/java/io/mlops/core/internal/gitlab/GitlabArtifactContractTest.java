@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.mlops.core.MlopsConfig;
+import io.mlops.core.ArtifactInfo;
 import io.mlops.core.OperationNotSupportedException;
+import io.mlops.core.TransportException;
 import io.mlops.core.PermissionDeniedException;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.core.TrackingClient;
@@ -120,15 +122,33 @@ class GitlabArtifactContractTest {
   }
 
   @Test
-  void listAndClientDownload_areUnsupported_namingGitlab() {
-    // No listing of candidate package files (reference §1 "mlflow-artifacts": list takes model version ids only)
+  void list_readsGitlabsFlatEncodedListing_andRebuildsFolders() {
+    // GET mlflow-artifacts/artifacts?path=candidate:<iid> lists the package flat, each file name as GitLab stores
+    // it, URI.encode_uri_component(path/file) (lib/api/ml/mlflow_artifacts/artifacts.rb,
+    // app/services/packages/ml_model/create_package_file_service.rb)
+    wm.stubFor(get(urlPathEqualTo(GitlabStubs.PROJECT + "/api/2.0/mlflow-artifacts/artifacts"))
+        .withQueryParam("path", equalTo("candidate:" + GitlabStubs.CANDIDATE_IID))
+        .willReturn(GitlabStubs.ok("{\"files\":[{\"path\":\"model%2Fsub%2Fw.bin\",\"file_size\":3,\"is_dir\":false},"
+            + "{\"path\":\"model%2Fa%20b%2B.txt\",\"file_size\":2,\"is_dir\":false},"
+            + "{\"path\":\"notes.txt\",\"file_size\":5,\"is_dir\":false}]}")));
+
     try (TrackingClient client = GitlabStubs.client(wm)) {
-      assertThatThrownBy(() -> client.listArtifacts(RUN_ID, "")).isInstanceOf(OperationNotSupportedException.class)
-          .hasMessageContaining("GitLab");
-      assertThatThrownBy(() -> client.downloadArtifacts(RUN_ID, "a.txt", temp))
-          .isInstanceOf(OperationNotSupportedException.class).hasMessageContaining("GitLab");
+      assertThat(client.listArtifacts(RUN_ID, "")).containsExactly(ArtifactInfo.directory("model"),
+          ArtifactInfo.file("notes.txt", 5));
+      assertThat(client.listArtifacts(RUN_ID, "model")).containsExactly(ArtifactInfo.file("model/a b+.txt", 2),
+          ArtifactInfo.directory("model/sub"));
     }
-    wm.verify(0, anyRequestedFor(anyUrl()));
+  }
+
+  @Test
+  void list_ofAnEscapingPath_isRefused() {
+    wm.stubFor(get(urlPathEqualTo(GitlabStubs.PROJECT + "/api/2.0/mlflow-artifacts/artifacts"))
+        .willReturn(GitlabStubs.ok("{\"files\":[{\"path\":\"..%2F..%2Fetc%2Fpasswd\",\"file_size\":3}]}")));
+
+    try (TrackingClient client = GitlabStubs.client(wm)) {
+      assertThatThrownBy(() -> client.listArtifacts(RUN_ID, "")).isInstanceOf(TransportException.class)
+          .hasMessageContaining("leaves");
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.Capabilities;
 import io.mlops.core.spi.Operation;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -51,9 +52,15 @@ class GitlabBackendProviderTest {
         Operation.GET_EXPERIMENT, Operation.GET_EXPERIMENT_BY_NAME, Operation.SEARCH_EXPERIMENTS,
         Operation.DELETE_EXPERIMENT, Operation.SET_EXPERIMENT_TAG, Operation.CREATE_CANDIDATE,
         Operation.GET_CANDIDATE, Operation.UPDATE_CANDIDATE, Operation.DELETE_CANDIDATE,
-        Operation.SEARCH_CANDIDATES, Operation.LOG_BATCH, Operation.GET_METRIC_HISTORY, Operation.UPLOAD_ARTIFACT));
-    assertThat(c.supports(Operation.RENAME_EXPERIMENT)).isFalse();
-    assertThat(c.supports(Operation.SEARCH_CANDIDATES_WITH_FILTER)).isFalse();
+        Operation.SEARCH_CANDIDATES, Operation.SEARCH_CANDIDATES_WITH_FILTER, Operation.LOG_BATCH,
+        Operation.GET_METRIC_HISTORY, Operation.UPLOAD_ARTIFACT, Operation.LIST_ARTIFACTS, Operation.DOWNLOAD_ARTIFACT,
+        Operation.MODEL_REGISTRY, Operation.DELETE_MODEL_VERSION));
+    for (Operation lacking : List.of(Operation.RENAME_EXPERIMENT, Operation.RESTORE_EXPERIMENT,
+        Operation.DELETE_EXPERIMENT_TAG, Operation.OVERWRITE_TAGS, Operation.RENAME_CANDIDATE,
+        Operation.RESTORE_CANDIDATE, Operation.DELETE_TAG, Operation.RENAME_MODEL, Operation.MODEL_TAGS,
+        Operation.MODEL_ALIASES)) {
+      assertThat(c.supports(lacking)).as(lacking.name()).isFalse();
+    }
     assertThat(c.maxKeyLength()).isEqualTo(250);
     assertThat(c.maxParamValueLength()).isEqualTo(250);
     assertThat(c.maxTagValueLength()).isEqualTo(5000);

@@ -126,6 +126,9 @@ class GitlabTrackingContractTest {
     // set-experiment-tag and delete answer {} (reference §1 [EXP] experiments.rb)
     wm.stubFor(post(urlEqualTo(API + "experiments/set-experiment-tag")).willReturn(ok("{}")));
     wm.stubFor(post(urlEqualTo(API + "experiments/delete")).willReturn(ok("{}")));
+    // the tag is compared with the experiment's first: GitLab keeps a tag's first value
+    wm.stubFor(get(urlPathEqualTo(API + "experiments/get")).willReturn(ok("{\"experiment\":" + experiment(EXP_ID, "e")
+        + "}")));
 
     client.setExperimentTag(EXP_ID, "k", "v");
     client.deleteExperiment(EXP_ID);
@@ -164,11 +167,19 @@ class GitlabTrackingContractTest {
   }
 
   @Test
-  void experiment_searchWithFilterIsRefused_becauseGitlabIgnoresIt() {
-    // experiments/search ignores `filter` (reference §1 "Search and listing")
-    assertThatThrownBy(() -> client.searchExperiments(ExperimentQuery.builder().filter("name = 'x'").build())
-        .firstPage()).isInstanceOf(OperationNotSupportedException.class).hasMessageContaining("GitLab");
-    wm.verify(0, anyRequestedFor(anyUrl()));
+  void experiment_searchWithFilter_isEvaluatedByTheSdk_becauseGitlabIgnoresIt() {
+    // experiments/search: filter "Ignored. Accepted for MLflow API compatibility." (experiments.rb): the SDK reads
+    // every experiment and applies MLflow's filter and order itself, so nothing unasked for comes back
+    wm.stubFor(post(urlEqualTo(API + "experiments/search")).willReturn(ok("{\"experiments\":[" + experiment("1", "b-x")
+        + "," + experiment("2", "a-x") + "," + experiment("3", "other") + "]}")));
+
+    List<String> names = client.searchExperiments(ExperimentQuery.builder().filter("name LIKE '%-x'")
+        .addOrderBy("name ASC").build()).stream().map(Experiment::name).collect(Collectors.toList());
+
+    assertThat(names).containsExactly("a-x", "b-x");
+    wm.verify(1, postRequestedFor(urlEqualTo(API + "experiments/search"))
+        .withRequestBody(matchingJsonPath("$[?(!@.filter)]")).withRequestBody(matchingJsonPath("$.max_results",
+            equalTo("1000"))));
   }
 
   // ---------------------------------------------------------------- candidates (kit: candidate_*)
@@ -234,6 +245,8 @@ class GitlabTrackingContractTest {
     // log-batch answers {} (reference §1 [RUNS] runs.rb); metrics/get-history answers {"metrics": [...]}
     // (reference §1 [MET] metrics.rb)
     wm.stubFor(post(urlEqualTo(API + "runs/log-batch")).willReturn(ok("{}")));
+    // params and tags are compared with the candidate's first (GitLab keeps their first values)
+    wm.stubFor(get(urlPathEqualTo(API + "runs/get")).willReturn(ok(run("RUNNING", "r", data("", "", "")))));
     wm.stubFor(get(urlPathEqualTo(API + "metrics/get-history")).withQueryParam("metric_key", equalTo("loss"))
         .willReturn(ok("{\"metrics\":[{\"key\":\"loss\",\"value\":0.5,\"timestamp\":" + T0 + ",\"step\":0},"
             + "{\"key\":\"loss\",\"value\":0.25,\"timestamp\":" + (T0 + 1) + ",\"step\":1}]}")));
@@ -264,6 +277,7 @@ class GitlabTrackingContractTest {
   @Test
   void logParam_of250Characters_isSent() {
     wm.stubFor(post(urlEqualTo(API + "runs/log-batch")).willReturn(ok("{}")));
+    wm.stubFor(get(urlPathEqualTo(API + "runs/get")).willReturn(ok(run("RUNNING", "r", data("", "", "")))));
 
     client.logParam(RUN_ID, "p", "x".repeat(250));
 
@@ -302,7 +316,7 @@ class GitlabTrackingContractTest {
         .isInstanceOfSatisfying(ResourceNotFoundException.class,
             e -> assertThat(e.errorCode()).isEqualTo("RESOURCE_DOES_NOT_EXIST"))
         .hasMessageContaining("Candidate not found");
-    assertThatThrownBy(() -> client.logParam(RUN_ID, "p", "v")).isInstanceOf(InvalidParameterException.class)
+    assertThatThrownBy(() -> client.logMetric(RUN_ID, "m", 1, T0, 0)).isInstanceOf(InvalidParameterException.class)
         .hasMessageContaining("Param too long");
     assertThatThrownBy(() -> client.createExperiment("exp")).isInstanceOf(ResourceAlreadyExistsException.class);
   }
@@ -333,25 +347,40 @@ class GitlabTrackingContractTest {
   }
 
   @Test
-  void search_orderByParamOrStartTime_isRefusedBeforeSending() {
-    for (String order : List.of("params.lr DESC", "start_time", "attributes.created_at", "tags.x ASC")) {
-      assertThatThrownBy(() -> client.searchCandidates(CandidateQuery.builder().addExperimentId(EXP_ID)
-          .addOrderBy(order).build()).firstPage())
-          .isInstanceOf(ValidationException.class)
-          .hasMessageContaining("GitLab").hasMessageContaining("created_at, name or metrics.<key>");
-    }
-    wm.verify(0, anyRequestedFor(anyUrl()));
+  void search_orderByWhatGitlabLacks_isEvaluatedByTheSdk() {
+    // runs/search orders by created_at, name or metrics.<key> only (runs.rb): ordering by a param is done here,
+    // over every candidate of the experiment, asked for without an order_by
+    wm.stubFor(post(urlEqualTo(API + "runs/search")).willReturn(ok("{\"runs\":[" + runOf("a", "0.1") + ","
+        + runOf("b", "0.3") + "," + runOf("c", "0.2") + "]}")));
+
+    List<String> names = client.searchCandidates(CandidateQuery.builder().addExperimentId(EXP_ID)
+        .addOrderBy("params.lr DESC").build()).stream().map(Candidate::name).collect(Collectors.toList());
+
+    assertThat(names).containsExactly("b", "c", "a");
+    wm.verify(1, postRequestedFor(urlEqualTo(API + "runs/search")).withRequestBody(matchingJsonPath("$[?(!@.order_by)]")));
   }
 
   @Test
-  void search_withFilterOrSeveralExperiments_isRefusedBeforeSending() {
-    assertThatThrownBy(() -> client.searchCandidates(CandidateQuery.builder().addExperimentId(EXP_ID)
-        .filter("metrics.acc > 0.5").build()).firstPage())
-        .isInstanceOf(OperationNotSupportedException.class).hasMessageContaining("GitLab");
-    assertThatThrownBy(() -> client.searchCandidates(CandidateQuery.builder().addExperimentId(EXP_ID)
-        .addExperimentId("4").build()).firstPage())
-        .isInstanceOf(ValidationException.class).hasMessageContaining("one experiment");
-    wm.verify(0, anyRequestedFor(anyUrl()));
+  void search_withFilterOrSeveralExperiments_isEvaluatedByTheSdk() {
+    // runs/search has no filter and reads experiment_ids[0] only (runs.rb): each experiment is read on its own
+    wm.stubFor(post(urlEqualTo(API + "runs/search")).withRequestBody(matchingJsonPath("$.experiment_ids[0]",
+        equalTo(EXP_ID))).willReturn(ok("{\"runs\":[" + runOf("a", "0.1") + "," + runOf("b", "0.3") + "]}")));
+    wm.stubFor(post(urlEqualTo(API + "runs/search")).withRequestBody(matchingJsonPath("$.experiment_ids[0]",
+        equalTo("4"))).willReturn(ok("{\"runs\":[" + runOf("c", "0.2") + "]}")));
+
+    List<String> names = client.searchCandidates(CandidateQuery.builder().addExperimentId(EXP_ID)
+        .addExperimentId("4").filter("params.lr != '0.1'").addOrderBy("attributes.run_name").build()).stream()
+        .map(Candidate::name).collect(Collectors.toList());
+
+    assertThat(names).containsExactly("b", "c");
+    wm.verify(2, postRequestedFor(urlEqualTo(API + "runs/search")));
+    wm.verify(0, postRequestedFor(urlEqualTo(API + "runs/search")).withRequestBody(matchingJsonPath("$.filter")));
+  }
+
+  /** A search result whose run has the name and the param lr. */
+  private static String runOf(String name, String lr) {
+    return run("FINISHED", name, data("", "{\"key\":\"lr\",\"value\":\"" + lr + "\"}", ""))
+        .replaceFirst("^\\{\"run\":", "").replaceFirst("}$", "");
   }
 
   @Test

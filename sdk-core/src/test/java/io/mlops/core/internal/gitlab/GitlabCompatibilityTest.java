@@ -1,0 +1,26 @@
+package io.mlops.core.internal.gitlab;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.mlops.core.TrackingClient;
+import io.mlops.core.spi.BackendCompatibilityKit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The backend compatibility kit against {@link GitlabFake}, GitLab's MLflow API and package registry reproduced
+ * from its sources. Operations GitLab lacks are checked to fail with an error naming GitLab.
+ */
+class GitlabCompatibilityTest extends BackendCompatibilityKit {
+  private static final GitlabFake GITLAB = new GitlabFake();
+  @RegisterExtension static WireMockExtension wm = GitlabFake.server(GITLAB);
+
+  @BeforeEach
+  void routeToTheFake() {
+    GitlabFake.install(wm);
+  }
+
+  @Override
+  protected TrackingClient openClient() {
+    return GitlabStubs.client(wm);
+  }
+}
