@@ -129,6 +129,15 @@ final class GitlabArtifactStore implements ArtifactStore {
 
   /** Every file of the candidate's package, by decoded path. */
   private Map<String, Long> files(String candidateId) {
+    Map<String, Long> files = listPackage(candidateId);
+    if (files == null && rootMoved(candidateId)) {
+      files = listPackage(candidateId);
+    }
+    return files == null ? Map.of() : files;
+  }
+
+  /** The package's files, or null when GitLab does not know the package. */
+  private Map<String, Long> listPackage(String candidateId) {
     String pkg = packageId(root(candidateId));
     com.fasterxml.jackson.databind.JsonNode answer;
     try {
@@ -136,7 +145,7 @@ final class GitlabArtifactStore implements ArtifactStore {
           "GET mlflow-artifacts/artifacts");
     } catch (ResourceNotFoundException e) {
       if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode())) {
-        return Map.of(); // the candidate exists (its root was read) but its package has no files yet
+        return null; // no files yet (GitLab creates a candidate's package on its first file), or the package moved
       }
       throw e;
     }
@@ -231,6 +240,10 @@ final class GitlabArtifactStore implements ArtifactStore {
     } catch (IOException e) {
       throw new TransportException("Downloading " + path + " failed: " + e.getMessage(), e);
     } catch (ResourceNotFoundException e) {
+      if (rootMoved(candidateId)) { // promoted meanwhile: its files are in the version's package now
+        downloadFile(candidateId, artifactPath, target, listener);
+        return;
+      }
       throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
           "No artifact file '" + path + "' in candidate " + candidateId, e.requestId().orElse(null));
     } finally {
@@ -280,6 +293,16 @@ final class GitlabArtifactStore implements ArtifactStore {
   HttpUrl root(String candidateId) {
     return roots.computeIfAbsent(candidateId, id -> packageRoot(http.base(),
         tracking.getCandidate(id).info().artifactUri(), id));
+  }
+
+  /**
+   * Reads the candidate's root again; true when it moved. Promoting a candidate of the model's experiment renames
+   * its package to the version's (create_model_version_service.rb), so a root read before the promotion, by this
+   * client or another, points at a package that is gone.
+   */
+  boolean rootMoved(String candidateId) {
+    HttpUrl before = roots.remove(candidateId);
+    return before != null && !before.equals(root(candidateId));
   }
 
   /**

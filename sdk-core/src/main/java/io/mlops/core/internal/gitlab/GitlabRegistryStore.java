@@ -255,6 +255,9 @@ final class GitlabRegistryStore implements RegistryStore {
       }
       throw e;
     }
+    if (inModelExperiment) {
+      artifacts.rootMoved(source.id()); // its package is the version's now
+    }
     if (source != null && !created.candidateId().map(source.id()::equals).orElse(false)) {
       // GitLab gave the version a candidate of its own (the source lives in another experiment, or this GitLab
       // ignores run_id): copy the source into it
