@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the MLflow routes' {@code check_api_write!} answers 401 (lib/api/ml/mlflow/api_helpers.rb). Any other token,
  * or none, answers 401.
  */
-final class GitlabFake implements ResponseDefinitionTransformerV2 {
+public final class GitlabFake implements ResponseDefinitionTransformerV2 {
   static final String WRITE_TOKEN = GitlabStubs.TOKEN;
   static final String READ_TOKEN = "glpat-read-api-only";
   static final String REPORTER_TOKEN = "glpat-reporter-role";
@@ -55,7 +55,7 @@ final class GitlabFake implements ResponseDefinitionTransformerV2 {
   final List<String> served = new ArrayList<>();
 
   /** A fake with project 42 ({@code group/project}) in group {@code group}. */
-  GitlabFake() {
+  public GitlabFake() {
     addProject("42", "group/project", "group");
   }
 
@@ -73,14 +73,19 @@ final class GitlabFake implements ResponseDefinitionTransformerV2 {
   }
 
   /** A WireMock server on 127.0.0.1 whose every request this fake answers. */
-  static WireMockExtension server(GitlabFake fake) {
+  public static WireMockExtension server(GitlabFake fake) {
     return WireMockExtension.newInstance()
         .options(options().dynamicPort().bindAddress("127.0.0.1").extensions(fake)).build();
   }
 
   /** Routes every request to the fake (call before each test: WireMock resets its stubs between tests). */
-  static void install(WireMockExtension wm) {
+  public static void install(WireMockExtension wm) {
     wm.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(500)));
+  }
+
+  /** A hermetic configuration for project 42 of the fake behind {@code wm}, with the write token. */
+  public static io.mlops.core.MlopsConfig config(WireMockExtension wm) {
+    return GitlabStubs.config(wm);
   }
 
   @Override
