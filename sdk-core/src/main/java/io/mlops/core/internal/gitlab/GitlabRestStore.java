@@ -19,6 +19,7 @@ import io.mlops.core.Tag;
 import io.mlops.core.ValidationException;
 import io.mlops.core.ViewType;
 import io.mlops.core.InvalidParameterException;
+import io.mlops.core.MlopsServiceException;
 import io.mlops.core.internal.mlflow.MlflowHttp;
 import io.mlops.core.internal.search.CandidateFilter;
 import io.mlops.core.internal.search.CandidateOrdering;
@@ -368,13 +369,31 @@ final class GitlabRestStore implements TrackingStore {
       newParams = keepNew(params, Param::key, Param::value, current.data().params(), refusedParams);
       newTags = keepNew(tags, Tag::key, Tag::value, current.data().tags(), refusedTags);
     }
-    if (!metrics.isEmpty() || !newParams.isEmpty() || !newTags.isEmpty()) {
-      ObjectNode body = MlflowHttp.object().put("run_id", candidateId);
-      body.set("metrics", MlflowJson.metrics(metrics));
-      body.set("params", MlflowJson.params(newParams));
-      body.set("tags", MlflowJson.tags(newTags));
-      // UNSAFE: runs.rb `log-batch` inserts every metric row it gets, so a resent batch would double the history
-      post("runs/log-batch", body, Retry.UNSAFE);
+    // NaN and ±Infinity go in a request of their own: runs.rb declares metric values `type: Float`, and whether
+    // GitLab's JSON parsing and Float coercion take them is not visible in its sources; if GitLab refuses them, the
+    // finite points, params and tags around them must still be logged
+    List<Metric> finite = new ArrayList<>();
+    List<Metric> nonFinite = new ArrayList<>();
+    for (Metric m : metrics) {
+      (Double.isFinite(m.value()) ? finite : nonFinite).add(m);
+    }
+    if (!finite.isEmpty() || !newParams.isEmpty() || !newTags.isEmpty()) {
+      sendBatch(candidateId, finite, newParams, newTags);
+    }
+    if (!nonFinite.isEmpty()) {
+      try {
+        sendBatch(candidateId, nonFinite, List.of(), List.of());
+      } catch (MlopsServiceException e) {
+        if (e.statusCode() != 400) {
+          throw e;
+        }
+        InvalidParameterException refused = new InvalidParameterException(400, e.errorCode(), NAME
+            + " refused " + nonFinite.size() + " NaN or infinite metric value(s) (" + nonFinite.get(0).key()
+            + " at step " + nonFinite.get(0).step() + ", ...): " + e.serviceMessage()
+            + " (the rest of the batch was logged)", e.requestId().orElse(null));
+        refused.addSuppressed(e);
+        throw refused;
+      }
     }
     if (!refusedParams.isEmpty()) {
       throw new InvalidParameterException("Changing the value of logged params is not allowed: "
@@ -383,6 +402,15 @@ final class GitlabRestStore implements TrackingStore {
     if (!refusedTags.isEmpty()) {
       throw tagChange("candidate " + candidateId, String.join("; ", refusedTags), null, null);
     }
+  }
+
+  private void sendBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    ObjectNode body = MlflowHttp.object().put("run_id", candidateId);
+    body.set("metrics", MlflowJson.metrics(metrics));
+    body.set("params", MlflowJson.params(params));
+    body.set("tags", MlflowJson.tags(tags));
+    // UNSAFE: runs.rb `log-batch` inserts every metric row it gets, so a resent batch would double the history
+    post("runs/log-batch", body, Retry.UNSAFE);
   }
 
   /**
