@@ -53,6 +53,8 @@ public final class GitlabFake implements ResponseDefinitionTransformerV2 {
   final AtomicLong ids = new AtomicLong(100);
   /** Requests served, by method and path, for tests that check what was (not) sent. */
   final List<String> served = new ArrayList<>();
+  /** Projects (by id) whose MLflow routes answer this status instead: 404 model registry off, 403, 401. */
+  final Map<String, Integer> mlflowRefusals = new LinkedHashMap<>();
 
   /** A fake with project 42 ({@code group/project}) in group {@code group}. */
   public GitlabFake() {
@@ -116,6 +118,14 @@ public final class GitlabFake implements ResponseDefinitionTransformerV2 {
         throw new Answer(Reply.json(404, "{\"message\":\"404 Project Not Found\"}"));
       }
       String rest = String.join("/", java.util.Arrays.copyOfRange(s, 5, s.length));
+      Integer refusal = mlflowRefusals.get(p.id);
+      if (refusal != null && rest.startsWith("ml/mlflow/")) {
+        // 404: check_api_model_registry_read! answers not_found! when the registry is off or not readable
+        // (lib/api/ml/mlflow/api_helpers.rb, gitlab-facts §0); 403 forbidden! and 401 unauthorized! in
+        // lib/api/helpers.rb's plain shape (inference: which instance settings produce them on these routes)
+        throw new Answer(Reply.json(refusal, "{\"message\":\"" + refusal + (refusal == 404 ? " Not Found"
+            : refusal == 403 ? " Forbidden" : " Unauthorized") + "\"}"));
+      }
       if (rest.startsWith("ml/mlflow/api/2.0/mlflow/")) {
         checkWrite(request, method);
         return p.mlflow(method, rest.substring("ml/mlflow/api/2.0/mlflow/".length()), params(request));
