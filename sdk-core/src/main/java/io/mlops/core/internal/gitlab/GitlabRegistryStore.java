@@ -26,6 +26,7 @@ import io.mlops.core.internal.BatchSplitter;
 import io.mlops.core.internal.mlflow.MlflowHttp;
 import io.mlops.core.internal.mlflow.MlflowHttp.Retry;
 import io.mlops.core.internal.mlflow.MlflowJson;
+import io.mlops.core.internal.mlflow.MlflowRegistryStore;
 import io.mlops.core.internal.search.ModelFilter;
 import io.mlops.core.internal.search.ModelOrdering;
 import io.mlops.core.internal.search.PageTokens;
@@ -386,16 +387,8 @@ final class GitlabRegistryStore implements RegistryStore {
         out.add(modelVersion(v));
       }
     }
-    out.sort(Comparator.comparing(ModelVersion::version, GitlabRegistryStore::compareIds));
+    out.sort(Comparator.comparing(ModelVersion::version, MlflowRegistryStore.VERSION_NUMBER));
     return out;
-  }
-
-  private static int compareIds(String a, String b) {
-    try {
-      return Long.compare(Long.parseLong(a), Long.parseLong(b));
-    } catch (NumberFormatException notNumeric) {
-      return a.compareTo(b);
-    }
   }
 
   /** {@code PATCH model-versions/update} looks the version up by its semver, not by its id. */

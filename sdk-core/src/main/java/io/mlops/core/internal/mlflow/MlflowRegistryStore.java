@@ -366,7 +366,7 @@ public final class MlflowRegistryStore implements RegistryStore {
   }
 
   /** MLflow's version ids are integers; compared as numbers ("10" after "9"), as text if one is not. */
-  static final Comparator<String> VERSION_NUMBER = (a, b) -> {
+  public static final Comparator<String> VERSION_NUMBER = (a, b) -> {
     try {
       return Long.compare(Long.parseLong(a), Long.parseLong(b));
     } catch (NumberFormatException notNumeric) {

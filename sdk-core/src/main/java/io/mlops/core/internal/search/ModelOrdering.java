@@ -51,7 +51,7 @@ public final class ModelOrdering {
       Comparator<Model> cmp;
       switch (key) {
         case "name":
-          cmp = (a, b) -> compareCodePoints(a.name(), b.name());
+          cmp = (a, b) -> Values.compareCodePoints(a.name(), b.name());
           hasName = true;
           break;
         case "creation_timestamp":
@@ -67,7 +67,7 @@ public final class ModelOrdering {
       keys.add(ascending ? cmp : cmp.reversed());
     }
     if (!hasName) {
-      keys.add((a, b) -> compareCodePoints(a.name(), b.name()));
+      keys.add((a, b) -> Values.compareCodePoints(a.name(), b.name()));
     }
     List<Comparator<Model>> all = Collections.unmodifiableList(keys);
     return (a, b) -> {
@@ -87,20 +87,5 @@ public final class ModelOrdering {
       return s.substring(1, s.length() - 1);
     }
     return s;
-  }
-
-  static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 }
