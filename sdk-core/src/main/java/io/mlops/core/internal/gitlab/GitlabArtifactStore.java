@@ -1,5 +1,6 @@
 package io.mlops.core.internal.gitlab;
 
+import io.mlops.core.internal.mlflow.FileDownload;
 import io.mlops.core.internal.mlflow.FileUploadBody;
 import io.mlops.core.ArtifactInfo;
 import io.mlops.core.OperationNotSupportedException;
@@ -13,22 +14,16 @@ import io.mlops.core.internal.mlflow.MlflowHttp.Retry;
 import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.TrackingStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * Candidate files in GitLab's package registry (reference §2): {@code PUT} and {@code GET}
@@ -46,7 +41,6 @@ final class GitlabArtifactStore implements ArtifactStore {
    * documented value is the safe one.
    */
   static final long DEFAULT_MAX_FILE_SIZE = 5_000_000_000L;
-  private static final int CHUNK = 64 * 1024;
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");
 
   private final MlflowHttp http;
@@ -158,8 +152,8 @@ final class GitlabArtifactStore implements ArtifactStore {
       String path;
       try {
         path = ArtifactPaths.normalize(percentDecode(raw));
-      } catch (ValidationException e) {
-        throw new TransportException("GitLab listed an artifact path that leaves the candidate's folder: '" + raw
+      } catch (ValidationException | IllegalArgumentException e) {
+        throw new TransportException("GitLab listed an artifact path that is malformed or leaves the candidate's folder: '" + raw
             + "'", e);
       }
       if (!path.isEmpty()) {
@@ -170,29 +164,13 @@ final class GitlabArtifactStore implements ArtifactStore {
   }
 
   /**
-   * Decodes {@code %XX} escapes as JavaScript's {@code decodeURIComponent} (GitLab stores names with Ruby's
-   * {@code URI.encode_uri_component}); unlike form decoding, {@code +} stays a plus.
+   * Decodes {@code %XX} escapes (GitLab stores names with Ruby's {@code URI.encode_uri_component}); unlike form
+   * decoding, {@code +} stays a plus.
+   *
+   * @throws IllegalArgumentException for a malformed escape
    */
   static String percentDecode(String s) {
-    if (s.indexOf('%') < 0) {
-      return s;
-    }
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()) {
-        int hi = Character.digit(s.charAt(i + 1), 16);
-        int lo = Character.digit(s.charAt(i + 2), 16);
-        if (hi >= 0 && lo >= 0) {
-          out.write(hi * 16 + lo);
-          i += 2;
-          continue;
-        }
-      }
-      byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      out.write(b, 0, b.length);
-    }
-    return new String(out.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+    return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The package segment of a root {@code .../packages/ml_models/<package>/files}. */
@@ -209,36 +187,8 @@ final class GitlabArtifactStore implements ArtifactStore {
   @Override
   public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
     String path = ArtifactPaths.normalize(artifactPath);
-    HttpUrl url = fileUrl(candidateId, path);
-    Path parent = target.toAbsolutePath().getParent();
-    Path tmp = parent.resolve(".mlops-download-" + UUID.randomUUID());
     try {
-      Files.createDirectories(parent);
-      try (Response response = http.open(new Request.Builder().url(url).get().build(), Retry.SAFE);
-          ResponseBody body = response.body()) {
-        if (body == null) {
-          throw new TransportException("Empty answer downloading " + path, null);
-        }
-        long expected = body.contentLength();
-        long written = 0;
-        try (InputStream in = body.byteStream();
-            OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          byte[] buffer = new byte[CHUNK];
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            out.write(buffer, 0, n);
-            written += n;
-          }
-        }
-        if (expected >= 0 && written != expected) {
-          throw new TransportException("Download of " + path + " was cut short: " + written + " of " + expected
-              + " bytes", null);
-        }
-        listener.onProgress(path, written, expected < 0 ? written : expected);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new TransportException("Downloading " + path + " failed: " + e.getMessage(), e);
+      FileDownload.toFile(http, fileUrl(candidateId, path), path, target, listener);
     } catch (ResourceNotFoundException e) {
       if (rootMoved(candidateId)) { // promoted meanwhile: its files are in the version's package now
         downloadFile(candidateId, artifactPath, target, listener);
@@ -246,12 +196,6 @@ final class GitlabArtifactStore implements ArtifactStore {
       }
       throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
           "No artifact file '" + path + "' in candidate " + candidateId, e.requestId().orElse(null));
-    } finally {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // best effort
-      }
     }
   }
 

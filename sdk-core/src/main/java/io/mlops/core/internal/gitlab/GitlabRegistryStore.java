@@ -180,8 +180,7 @@ final class GitlabRegistryStore implements RegistryStore {
           all.add(model);
         }
       }
-      String next = answer.path("next_page_token").asText("");
-      token = next.isEmpty() ? Optional.empty() : Optional.of(next);
+      token = MlflowJson.nextPageToken(answer);
     } while (token.isPresent());
     all.sort(order);
     return PageTokens.page(all, query.maxResults(), query.pageToken());
@@ -467,50 +466,36 @@ final class GitlabRegistryStore implements RegistryStore {
   // ---------------------------------------------------------------- JSON
 
   /**
-   * lib/api/entities/ml/mlflow/registered_model.rb: name, creation_timestamp and last_updated_timestamp (seconds),
-   * description, user_id, tags (the model's metadata), latest_versions (every version). No aliases.
+   * lib/api/entities/ml/mlflow/registered_model.rb: MLflow's RegisteredModel fields with the timestamps in seconds;
+   * {@code latest_versions} lists every version; no aliases.
    */
   static Model model(JsonNode m) {
-    long created = millis(m.path("creation_timestamp"));
-    return Model.builder()
-        .name(MlflowJson.text(m, "name"))
-        .description(m.path("description").asText(""))
-        .creationTime(created)
-        .lastUpdateTime(m.has("last_updated_timestamp") ? millis(m.path("last_updated_timestamp")) : created)
-        .tags(MlflowJson.keyValues(m.path("tags")))
-        .build();
+    Model parsed = MlflowRegistryStore.model(m);
+    return Model.builder().from(parsed).creationTime(millis(parsed.creationTime()))
+        .lastUpdateTime(millis(parsed.lastUpdateTime())).build();
   }
 
   /**
-   * lib/api/entities/ml/mlflow/model_version.rb: version = the internal id; timestamps in seconds; source = the
-   * version's page in GitLab's UI (the registered source is kept in {@value #SOURCE_TAG}); run_id = the version's
-   * candidate; tags = the version's metadata; aliases = [semver]. The semver fills {@value ModelVersion#SEMVER_TAG}
-   * when the version was made without it (in GitLab's UI).
+   * lib/api/entities/ml/mlflow/model_version.rb: MLflow's ModelVersion fields, but version = the internal id;
+   * timestamps in seconds; source = the version's page in GitLab's UI (the registered source is kept in
+   * {@value #SOURCE_TAG}); run_id = the version's candidate; aliases = [semver], which fills
+   * {@value ModelVersion#SEMVER_TAG} when the version was made without it (in GitLab's UI) and is no named alias.
    */
   static ModelVersion modelVersion(JsonNode v) {
-    long created = millis(v.path("creation_timestamp"));
-    Map<String, String> tags = new LinkedHashMap<>(MlflowJson.keyValues(v.path("tags")));
-    String semver = v.path("aliases").path(0).asText("");
-    if (!semver.isEmpty()) {
-      tags.putIfAbsent(ModelVersion.SEMVER_TAG, semver);
-    }
-    String runId = v.path("run_id").asText("");
-    return ModelVersion.builder()
-        .modelName(MlflowJson.text(v, "name"))
-        .version(MlflowJson.text(v, "version"))
-        .creationTime(created)
-        .lastUpdateTime(v.has("last_updated_timestamp") ? millis(v.path("last_updated_timestamp")) : created)
-        .description(v.path("description").asText(""))
-        .source(tags.getOrDefault(SOURCE_TAG, v.path("source").asText("")))
-        .candidateId(runId.isEmpty() ? Optional.empty() : Optional.of(runId))
-        .status(v.path("status").asText("READY"))
+    ModelVersion parsed = MlflowRegistryStore.modelVersion(v);
+    Map<String, String> tags = new LinkedHashMap<>(parsed.tags());
+    parsed.aliases().stream().findFirst().ifPresent(semver -> tags.putIfAbsent(ModelVersion.SEMVER_TAG, semver));
+    return ModelVersion.builder().from(parsed)
+        .creationTime(millis(parsed.creationTime()))
+        .lastUpdateTime(millis(parsed.lastUpdateTime()))
+        .source(tags.getOrDefault(SOURCE_TAG, parsed.source()))
         .tags(tags)
+        .aliases(List.of())
         .build();
   }
 
   /** GitLab renders registry timestamps in seconds ({@code created_at.to_i}); a value already in milliseconds stays. */
-  static long millis(JsonNode t) {
-    long value = MlflowJson.longOf(t, 0L);
+  static long millis(long value) {
     return value > 0 && value < 100_000_000_000L ? value * 1000 : value;
   }
 }

@@ -16,7 +16,6 @@ import io.mlops.core.Page;
 import io.mlops.core.Param;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.core.Tag;
-import io.mlops.core.ValidationException;
 import io.mlops.core.ViewType;
 import io.mlops.core.InvalidParameterException;
 import io.mlops.core.MlopsServiceException;
@@ -35,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Experiments and candidates over GitLab's MLflow-compatible API ({@code <project>/ml/mlflow/api/2.0/mlflow/},
@@ -116,7 +116,7 @@ final class GitlabRestStore implements TrackingStore {
       // experiments/delete destroys (Ml::DestroyExperimentService): GitLab has no deleted experiments to list
       return Page.of(List.of(), Optional.empty());
     }
-    Optional<String> order = gitlabExperimentOrder(query.orderBy());
+    Optional<String> order = serverOrder(query.orderBy(), GitlabRestStore::experimentColumn);
     boolean filtered = query.filter().filter(f -> !f.trim().isEmpty()).isPresent();
     if (filtered || !order.isPresent() && !query.orderBy().isEmpty()) {
       // experiments.rb ignores `filter` and orders by created_at or name only: evaluated here, over all experiments
@@ -140,26 +140,50 @@ final class GitlabRestStore implements TrackingStore {
     pageToken.ifPresent(t -> body.put("page_token", t));
     order.ifPresent(o -> body.put("order_by", o));
     JsonNode answer = post("experiments/search", body, Retry.SAFE);
-    List<Experiment> items = new ArrayList<>();
-    for (JsonNode e : answer.path("experiments")) {
-      items.add(MlflowJson.experiment(e));
-    }
-    return Page.of(items, token(answer));
+    return MlflowJson.page(answer, "experiments", MlflowJson::experiment);
   }
 
-  /** The one order clause experiments.rb takes ({@code created_at} or {@code name}, ASC or DESC), if it is one. */
-  private static Optional<String> gitlabExperimentOrder(List<String> orderBy) {
+  /**
+   * An order clause in MLflow's syntax as GitLab's single {@code <column> [ASC|DESC]} (experiments.rb, runs.rb),
+   * or empty when GitLab cannot order that way (several clauses, another key): the SDK then orders itself.
+   *
+   * @param column GitLab's column for an MLflow key ({@code name}, {@code attributes.run_name}, ...), or null
+   */
+  static Optional<String> serverOrder(List<String> orderBy, Function<String, String> column) {
     if (orderBy.size() != 1) {
       return Optional.empty();
     }
     String[] parts = orderBy.get(0).trim().split("\\s+");
-    boolean column = parts[0].equals("name") || parts[0].equals("creation_time");
-    boolean direction = parts.length == 1 || parts.length == 2 && parts[1].matches("(?i)ASC|DESC");
-    if (!column || !direction) {
+    String gitlab = column.apply(parts[0]);
+    if (gitlab == null || parts.length > 2 || parts.length == 2 && !parts[1].matches("(?i)ASC|DESC")) {
       return Optional.empty();
     }
-    String field = parts[0].equals("name") ? "name" : "created_at";
-    return Optional.of(parts.length == 2 ? field + " " + parts[1].toUpperCase(Locale.ROOT) : field);
+    return Optional.of(parts.length == 2 ? gitlab + " " + parts[1].toUpperCase(Locale.ROOT) : gitlab);
+  }
+
+  /** experiments.rb orders by {@code name} or {@code created_at} (MLflow's {@code creation_time}). */
+  static String experimentColumn(String key) {
+    String k = key.startsWith("attribute.") ? key.substring("attribute.".length()) : key;
+    return k.equals("name") ? "name" : k.equals("creation_time") ? "created_at" : null;
+  }
+
+  /**
+   * runs.rb orders by {@code name} (MLflow's {@code attributes.run_name}) or {@code metrics.<key>} (a plain key:
+   * GitLab reads the rest of the clause as the metric's name). Its {@code created_at} is the row's insertion time,
+   * not MLflow's start time, so start-time orders are left to the SDK.
+   */
+  static String candidateColumn(String key) {
+    int dot = key.indexOf('.');
+    String entity = dot < 0 ? "attributes" : key.substring(0, dot);
+    String name = dot < 0 ? key : key.substring(dot + 1);
+    if ((entity.equals("attributes") || entity.equals("attribute") || entity.equals("attr"))
+        && name.equals("run_name")) {
+      return "name";
+    }
+    if ((entity.equals("metrics") || entity.equals("metric")) && name.matches("[A-Za-z0-9_\\-./]+")) {
+      return "metrics." + name;
+    }
+    return null;
   }
 
   @Override
@@ -255,7 +279,7 @@ final class GitlabRestStore implements TrackingStore {
       return Page.of(List.of(), Optional.empty());
     }
     boolean filtered = query.filter().filter(f -> !f.trim().isEmpty()).isPresent();
-    Optional<String> order = serverOrder(query.orderBy());
+    Optional<String> order = serverOrder(query.orderBy(), GitlabRestStore::candidateColumn);
     if (filtered || query.experimentIds().size() != 1 || !order.isPresent() && !query.orderBy().isEmpty()) {
       // runs.rb reads experiment_ids[0] only, has no filter and orders by one clause: evaluated here
       return searchCandidatesHere(query);
@@ -269,11 +293,7 @@ final class GitlabRestStore implements TrackingStore {
 
   private Page<Candidate> runsPage(ObjectNode body) {
     JsonNode answer = post("runs/search", body, Retry.SAFE);
-    List<Candidate> items = new ArrayList<>();
-    for (JsonNode r : answer.path("runs")) {
-      items.add(MlflowJson.run(r));
-    }
-    return Page.of(items, token(answer));
+    return MlflowJson.page(answer, "runs", MlflowJson::run);
   }
 
   /** Every candidate of the experiments, filtered, ordered and paged with MLflow's semantics. */
@@ -301,48 +321,6 @@ final class GitlabRestStore implements TrackingStore {
     return PageTokens.page(all, query.maxResults(), query.pageToken());
   }
 
-  /** GitLab's own order for the query, or empty when GitLab cannot order that way. */
-  private static Optional<String> serverOrder(List<String> orderBy) {
-    try {
-      return gitlabOrderBy(orderBy);
-    } catch (ValidationException notGitlabs) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * The one order clause GitLab takes, as the single string runs.rb declares ({@code order_by, type: String}):
-   * {@code created_at}, {@code name} or {@code metrics.<key>}, optionally followed by ASC or DESC (reference §1;
-   * GitLab {@code lib/api/ml/mlflow/runs.rb}). Anything else is refused here, before a request is sent.
-   */
-  static Optional<String> gitlabOrderBy(List<String> orderBy) {
-    if (orderBy.isEmpty()) {
-      return Optional.empty();
-    }
-    if (orderBy.size() > 1) {
-      throw new ValidationException("orderBy", "gitlab-order-by", NAME + " orders candidates by one clause only; got "
-          + orderBy);
-    }
-    String clause = orderBy.get(0).trim();
-    String field = clause;
-    String direction = "";
-    int space = clause.lastIndexOf(' ');
-    if (space > 0) {
-      String last = clause.substring(space + 1).toUpperCase(Locale.ROOT);
-      if (last.equals("ASC") || last.equals("DESC")) {
-        field = clause.substring(0, space).trim();
-        direction = " " + last;
-      }
-    }
-    boolean metric = field.startsWith("metrics.") && field.length() > "metrics.".length()
-        && field.indexOf(' ') < 0;
-    if (!(field.equals("created_at") || field.equals("name") || metric)) {
-      throw new ValidationException("orderBy", "gitlab-order-by", NAME + " cannot order candidates by '" + clause
-          + "': it orders only by created_at, name or metrics.<key>, each optionally ASC or DESC");
-    }
-    return Optional.of(field + direction);
-  }
-
   @Override
   public Page<Metric> getMetricHistory(String candidateId, String key, Optional<String> pageToken) {
     Map<String, String> q = new LinkedHashMap<>();
@@ -350,11 +328,7 @@ final class GitlabRestStore implements TrackingStore {
     q.put("metric_key", key);
     pageToken.ifPresent(t -> q.put("page_token", t));
     JsonNode answer = get("metrics/get-history", q);
-    List<Metric> items = new ArrayList<>();
-    for (JsonNode m : answer.path("metrics")) {
-      items.add(MlflowJson.metric(m));
-    }
-    return Page.of(items, token(answer));
+    return MlflowJson.page(answer, "metrics", MlflowJson::metric);
   }
 
   @Override
@@ -446,8 +420,4 @@ final class GitlabRestStore implements TrackingStore {
     throw new OperationNotSupportedException(NAME, "deleteTag"); // no runs/delete-tag (reference §1)
   }
 
-  private static Optional<String> token(JsonNode answer) {
-    String t = answer.path("next_page_token").asText("");
-    return t.isEmpty() ? Optional.empty() : Optional.of(t);
-  }
 }

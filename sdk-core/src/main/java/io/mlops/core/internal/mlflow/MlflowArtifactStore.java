@@ -12,23 +12,18 @@ import io.mlops.core.internal.mlflow.MlflowHttp.Retry;
 import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.TrackingStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * Artifacts through the tracking server's artifact proxy ({@code /api/2.0/mlflow-artifacts/artifacts/...},
@@ -38,7 +33,6 @@ import okhttp3.ResponseBody;
  */
 public final class MlflowArtifactStore implements ArtifactStore {
   private static final String PROXY = "api/2.0/mlflow-artifacts/artifacts";
-  private static final int CHUNK = 64 * 1024;
 
   private final MlflowHttp http;
   private final TrackingStore tracking;
@@ -105,48 +99,11 @@ public final class MlflowArtifactStore implements ArtifactStore {
   @Override
   public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
     String path = ArtifactPaths.normalize(artifactPath);
-    HttpUrl url = proxyUrl(root(candidateId), path).build();
-    Path parent = target.toAbsolutePath().getParent();
-    Path tmp = parent.resolve(".mlops-download-" + UUID.randomUUID());
     try {
-      Files.createDirectories(parent);
-      try (Response response = http.open(new Request.Builder().url(url).get().build(), Retry.SAFE);
-          ResponseBody body = response.body()) {
-        if (body == null) {
-          throw new TransportException("Empty answer downloading " + path, null);
-        }
-        long expected = body.contentLength();
-        FileUploadBody.Progress progress = new FileUploadBody.Progress("Downloading", path, expected, listener);
-        long written = 0;
-        try (InputStream in = body.byteStream();
-            java.io.OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-          byte[] buffer = new byte[CHUNK];
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            out.write(buffer, 0, n);
-            written += n;
-            progress.add(n);
-          }
-        }
-        if (expected >= 0 && written != expected) {
-          throw new TransportException("Download of " + path + " was cut short: " + written + " of " + expected
-              + " bytes", null);
-        }
-        progress.done();
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new TransportException("Downloading " + path + " failed: " + e.getMessage(), e);
+      FileDownload.toFile(http, proxyUrl(root(candidateId), path).build(), path, target, listener);
     } catch (ResourceNotFoundException e) {
       throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
           "No artifact file '" + path + "' in candidate " + candidateId, e.requestId().orElse(null));
-    } finally {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // best effort
-      }
     }
   }
 

@@ -10,6 +10,7 @@ import io.mlops.core.CandidateStatus;
 import io.mlops.core.Experiment;
 import io.mlops.core.LifecycleStage;
 import io.mlops.core.Metric;
+import io.mlops.core.Page;
 import io.mlops.core.Param;
 import io.mlops.core.SerializationException;
 import io.mlops.core.Tag;
@@ -28,6 +29,21 @@ import java.util.TreeMap;
  */
 public final class MlflowJson {
   private MlflowJson() {}
+
+  /** One page of an answer: the items of {@code field}, parsed, and its {@code next_page_token}, if any. */
+  public static <T> Page<T> page(JsonNode answer, String field, java.util.function.Function<JsonNode, T> parse) {
+    List<T> items = new java.util.ArrayList<>();
+    for (JsonNode item : answer.path(field)) {
+      items.add(parse.apply(item));
+    }
+    return Page.of(items, nextPageToken(answer));
+  }
+
+  /** An answer's {@code next_page_token}; empty when absent, null or empty (the last page). */
+  public static java.util.Optional<String> nextPageToken(JsonNode answer) {
+    String t = answer.path("next_page_token").asText("");
+    return t.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(t);
+  }
 
   public static Experiment experiment(JsonNode e) {
     long created = longOf(e.path("creation_time"), 0L);

@@ -95,11 +95,7 @@ public final class MlflowRegistryStore implements RegistryStore {
     query.orderBy().forEach(o -> url.addQueryParameter("order_by", o)); // a repeated field is a repeated parameter
     query.pageToken().ifPresent(t -> url.addQueryParameter("page_token", t));
     JsonNode answer = http.execute(new Request.Builder().url(url.build()).get().build(), Retry.SAFE);
-    List<Model> items = new ArrayList<>();
-    for (JsonNode m : answer.path("registered_models")) {
-      items.add(model(m));
-    }
-    return Page.of(items, token(answer));
+    return MlflowJson.page(answer, "registered_models", MlflowRegistryStore::model);
   }
 
   @Override
@@ -262,11 +258,7 @@ public final class MlflowRegistryStore implements RegistryStore {
     q.put("order_by", VERSION_ORDER);
     pageToken.ifPresent(t -> q.put("page_token", t));
     JsonNode answer = http.get(API + "model-versions/search", q);
-    List<ModelVersion> items = new ArrayList<>();
-    for (JsonNode v : answer.path("model_versions")) {
-      items.add(modelVersion(v));
-    }
-    return Page.of(items, token(answer));
+    return MlflowJson.page(answer, "model_versions", MlflowRegistryStore::modelVersion);
   }
 
   @Override
@@ -380,7 +372,7 @@ public final class MlflowRegistryStore implements RegistryStore {
    * A {@code RegisteredModel} message: {@code name, creation_timestamp, last_updated_timestamp, description,
    * tags[{key,value}], aliases[{alias,version}]} (absent when empty; {@code latest_versions} is ignored).
    */
-  static Model model(JsonNode m) {
+  public static Model model(JsonNode m) {
     long created = MlflowJson.longOf(m.path("creation_timestamp"), 0L);
     Map<String, String> aliases = new TreeMap<>();
     for (JsonNode a : m.path("aliases")) {
@@ -401,7 +393,7 @@ public final class MlflowRegistryStore implements RegistryStore {
    * last_updated_timestamp, description, source, run_id} (empty when none), {@code status, tags[], aliases[]}
    * (alias names; absent in search answers).
    */
-  static ModelVersion modelVersion(JsonNode v) {
+  public static ModelVersion modelVersion(JsonNode v) {
     long created = MlflowJson.longOf(v.path("creation_timestamp"), 0L);
     String runId = v.path("run_id").asText("");
     List<String> aliases = new ArrayList<>();
@@ -422,8 +414,4 @@ public final class MlflowRegistryStore implements RegistryStore {
         .build();
   }
 
-  private static Optional<String> token(JsonNode answer) {
-    String t = answer.path("next_page_token").asText("");
-    return t.isEmpty() ? Optional.empty() : Optional.of(t);
-  }
 }

@@ -19,7 +19,6 @@ import io.mlops.core.TransportException;
 import io.mlops.core.ViewType;
 import io.mlops.core.internal.mlflow.MlflowHttp.Retry;
 import io.mlops.core.spi.TrackingStore;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,11 +82,7 @@ public final class MlflowRestStore implements TrackingStore {
     ObjectNode body = searchBody(query.maxResults(), query.filter(), query.orderBy(), query.pageToken())
         .put("view_type", query.viewType().name());
     JsonNode answer = http.post(API + "experiments/search", body, Retry.SAFE);
-    List<Experiment> items = new ArrayList<>();
-    for (JsonNode e : answer.path("experiments")) {
-      items.add(MlflowJson.experiment(e));
-    }
-    return Page.of(items, token(answer));
+    return MlflowJson.page(answer, "experiments", MlflowJson::experiment);
   }
 
   @Override
@@ -193,11 +188,7 @@ public final class MlflowRestStore implements TrackingStore {
     ArrayNode ids = body.putArray("experiment_ids");
     query.experimentIds().forEach(ids::add);
     JsonNode answer = http.post(API + "runs/search", body, Retry.SAFE);
-    List<Candidate> items = new ArrayList<>();
-    for (JsonNode r : answer.path("runs")) {
-      items.add(MlflowJson.run(r));
-    }
-    return Page.of(items, token(answer));
+    return MlflowJson.page(answer, "runs", MlflowJson::run);
   }
 
   @Override
@@ -208,11 +199,7 @@ public final class MlflowRestStore implements TrackingStore {
     q.put("max_results", "25000"); // GET_METRIC_HISTORY_MAX_RESULTS: servers that page return a token
     pageToken.ifPresent(t -> q.put("page_token", t));
     JsonNode answer = http.get(API + "metrics/get-history", q);
-    List<Metric> items = new ArrayList<>();
-    for (JsonNode m : answer.path("metrics")) {
-      items.add(MlflowJson.metric(m));
-    }
-    return Page.of(items, token(answer));
+    return MlflowJson.page(answer, "metrics", MlflowJson::metric);
   }
 
   @Override
@@ -245,8 +232,4 @@ public final class MlflowRestStore implements TrackingStore {
     return body;
   }
 
-  private static Optional<String> token(JsonNode answer) {
-    String t = answer.path("next_page_token").asText("");
-    return t.isEmpty() ? Optional.empty() : Optional.of(t);
-  }
 }

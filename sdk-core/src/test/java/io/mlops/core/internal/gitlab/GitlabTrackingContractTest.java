@@ -45,6 +45,7 @@ import io.mlops.core.TrackingClient;
 import io.mlops.core.ValidationException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -404,15 +405,20 @@ class GitlabTrackingContractTest {
   }
 
   @Test
-  void gitlabOrderBy_acceptsTheDocumentedForms() {
-    assertThat(GitlabRestStore.gitlabOrderBy(List.of("created_at"))).contains("created_at");
-    assertThat(GitlabRestStore.gitlabOrderBy(List.of("name asc"))).contains("name ASC");
-    assertThat(GitlabRestStore.gitlabOrderBy(List.of(" metrics.f1 DESC "))).contains("metrics.f1 DESC");
-    assertThat(GitlabRestStore.gitlabOrderBy(List.of())).isEmpty();
-    assertThatThrownBy(() -> GitlabRestStore.gitlabOrderBy(List.of("name", "created_at")))
-        .isInstanceOf(ValidationException.class).hasMessageContaining("one clause");
-    assertThatThrownBy(() -> GitlabRestStore.gitlabOrderBy(List.of("metrics.")))
-        .isInstanceOf(ValidationException.class);
+  void serverOrder_translatesMlflowClausesGitlabCanSort_andLeavesTheRestToTheSdk() {
+    Function<String, String> runs = GitlabRestStore::candidateColumn;
+    assertThat(GitlabRestStore.serverOrder(List.of("attributes.run_name asc"), runs)).contains("name ASC");
+    assertThat(GitlabRestStore.serverOrder(List.of(" metrics.f1 DESC "), runs)).contains("metrics.f1 DESC");
+    assertThat(GitlabRestStore.serverOrder(List.of("metric.f1"), runs)).contains("metrics.f1");
+    for (String other : List.of("start_time", "params.lr", "metrics.`odd key`", "metrics.f1 sideways")) {
+      assertThat(GitlabRestStore.serverOrder(List.of(other), runs)).as(other).isEmpty();
+    }
+    assertThat(GitlabRestStore.serverOrder(List.of("metrics.a", "metrics.b"), runs)).isEmpty();
+    assertThat(GitlabRestStore.serverOrder(List.of(), runs)).isEmpty();
+    Function<String, String> experiments = GitlabRestStore::experimentColumn;
+    assertThat(GitlabRestStore.serverOrder(List.of("creation_time DESC"), experiments)).contains("created_at DESC");
+    assertThat(GitlabRestStore.serverOrder(List.of("name"), experiments)).contains("name");
+    assertThat(GitlabRestStore.serverOrder(List.of("last_update_time"), experiments)).isEmpty();
   }
 
   @Test
