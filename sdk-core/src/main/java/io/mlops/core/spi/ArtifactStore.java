@@ -11,21 +11,21 @@ import java.util.List;
  */
 public interface ArtifactStore {
   /** Stores one local file at {@code artifactPath} (the file's path inside the candidate's artifacts). */
-  void uploadFile(String candidateId, Path localFile, String artifactPath);
-
-  /** Like {@link #uploadFile(String, Path, String)}, reporting progress; stores that cannot report ignore it. */
-  default void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener) {
-    uploadFile(candidateId, localFile, artifactPath);
+  default void uploadFile(String candidateId, Path localFile, String artifactPath) {
+    uploadFile(candidateId, localFile, artifactPath, TransferListener.NONE);
   }
+
+  /** Like {@link #uploadFile(String, Path, String)}, reporting progress to {@code listener}. */
+  void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener);
 
   /** Lists one directory ({@code ""} for the root); entries carry paths relative to the root. */
   List<ArtifactInfo> list(String candidateId, String directory);
 
   /** Writes the file at {@code artifactPath} to {@code target}, replacing it. */
-  void downloadFile(String candidateId, String artifactPath, Path target);
-
-  /** Like {@link #downloadFile(String, String, Path)}, reporting progress; stores that cannot report ignore it. */
-  default void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
-    downloadFile(candidateId, artifactPath, target);
+  default void downloadFile(String candidateId, String artifactPath, Path target) {
+    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
   }
+
+  /** Like {@link #downloadFile(String, String, Path)}, reporting progress to {@code listener}. */
+  void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener);
 }

@@ -62,10 +62,6 @@ final class GitlabArtifactStore implements ArtifactStore {
     this.maxFileSize = maxFileSize;
   }
 
-  @Override
-  public void uploadFile(String candidateId, Path localFile, String artifactPath) {
-    uploadFile(candidateId, localFile, artifactPath, TransferListener.NONE);
-  }
 
   @Override
   public void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener) {
@@ -179,10 +175,6 @@ final class GitlabArtifactStore implements ArtifactStore {
     return segments.get(segments.size() - 2);
   }
 
-  @Override
-  public void downloadFile(String candidateId, String artifactPath, Path target) {
-    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
-  }
 
   @Override
   public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {

@@ -340,14 +340,14 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
 
   private Experiment readExperiment(Path dir) {
     Map<String, Object> meta = readMeta(dir);
-    long created = asLong(meta.get("creation_time"), 0L);
+    long created = MetaYaml.asLong(meta.get("creation_time"), 0L);
     return Experiment.builder()
         .id(asString(meta.get("experiment_id")))
         .name(asString(meta.get("name")))
         .artifactLocation(asString(meta.get("artifact_location")))
         .lifecycleStage(stage(meta))
         .creationTime(created)
-        .lastUpdateTime(asLong(meta.get("last_update_time"), created))
+        .lastUpdateTime(MetaYaml.asLong(meta.get("last_update_time"), created))
         .tags(KeyFolders.read(dir.resolve(TAGS)))
         .build();
   }
@@ -607,8 +607,8 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
         .experimentId(asString(meta.get("experiment_id")))
         .name(meta.get("run_name") == null ? "" : asString(meta.get("run_name")))
         .status(status(meta))
-        .startTime(asLong(meta.get("start_time"), 0L))
-        .endTime(end == null ? OptionalLong.empty() : OptionalLong.of(asLong(end, 0L)))
+        .startTime(MetaYaml.asLong(meta.get("start_time"), 0L))
+        .endTime(end == null ? OptionalLong.empty() : OptionalLong.of(MetaYaml.asLong(end, 0L)))
         .artifactUri(asString(meta.get("artifact_uri")))
         .lifecycleStage(stage(meta))
         .userId(user == null ? Optional.empty() : Optional.of(asString(user)))
@@ -648,10 +648,6 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
 
   // ---------------------------------------------------------------- artifacts
 
-  @Override
-  public void uploadFile(String candidateId, Path localFile, String artifactPath) {
-    uploadFile(candidateId, localFile, artifactPath, TransferListener.NONE);
-  }
 
   @Override
   public void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener) {
@@ -694,10 +690,6 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     return out;
   }
 
-  @Override
-  public void downloadFile(String candidateId, String artifactPath, Path target) {
-    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
-  }
 
   @Override
   public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
@@ -834,7 +826,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   }
 
   private static CandidateStatus status(Map<String, Object> meta) {
-    long n = asLong(meta.get("status"), CandidateStatus.RUNNING.number());
+    long n = MetaYaml.asLong(meta.get("status"), CandidateStatus.RUNNING.number());
     try {
       return CandidateStatus.fromNumber((int) n);
     } catch (IllegalArgumentException e) {
@@ -849,19 +841,6 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     return String.valueOf(o);
   }
 
-  private static long asLong(Object o, long dflt) {
-    if (o == null) {
-      return dflt;
-    }
-    if (o instanceof Number) {
-      return ((Number) o).longValue();
-    }
-    try {
-      return Long.parseLong(o.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new SerializationException("meta.yaml holds a non-numeric value where a number belongs: " + o, e);
-    }
-  }
 
   private static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;

@@ -493,14 +493,14 @@ public final class LocalModelRegistry implements RegistryStore {
 
   private Model readModel(Path dir) {
     Map<String, Object> meta = readMeta(dir);
-    long created = asLong(meta.get("creation_timestamp"), 0L);
+    long created = MetaYaml.asLong(meta.get("creation_timestamp"), 0L);
     // The folder, not meta.yaml, names the model: MLflow finds a model by its folder too, and a rename is
     // complete once the folder moved (see renameModel).
     return Model.builder()
         .name(dir.getFileName().toString())
         .description(text(meta.get("description"), ""))
         .creationTime(created)
-        .lastUpdateTime(asLong(meta.get("last_updated_timestamp"), created))
+        .lastUpdateTime(MetaYaml.asLong(meta.get("last_updated_timestamp"), created))
         .tags(KeyFolders.read(dir.resolve(TAGS)))
         .aliases(readAliases(dir))
         .build();
@@ -522,7 +522,7 @@ public final class LocalModelRegistry implements RegistryStore {
 
   private ModelVersion toVersion(String name, long number, Path versionDir, Map<String, Object> meta,
       Map<String, String> aliases) {
-    long created = asLong(meta.get("creation_timestamp"), 0L);
+    long created = MetaYaml.asLong(meta.get("creation_timestamp"), 0L);
     String id = Long.toString(number);
     Object runId = meta.get("run_id");
     String source = text(meta.get("source"), text(meta.get("storage_location"), ""));
@@ -530,7 +530,7 @@ public final class LocalModelRegistry implements RegistryStore {
         .modelName(name)
         .version(id)
         .creationTime(created)
-        .lastUpdateTime(asLong(meta.get("last_updated_timestamp"), created))
+        .lastUpdateTime(MetaYaml.asLong(meta.get("last_updated_timestamp"), created))
         .description(text(meta.get("description"), ""))
         .source(source)
         .candidateId(runId == null || runId.toString().isEmpty() ? Optional.empty() : Optional.of(runId.toString()))
@@ -772,19 +772,6 @@ public final class LocalModelRegistry implements RegistryStore {
     return o == null ? dflt : o.toString();
   }
 
-  private static long asLong(Object o, long dflt) {
-    if (o == null) {
-      return dflt;
-    }
-    if (o instanceof Number) {
-      return ((Number) o).longValue();
-    }
-    try {
-      return Long.parseLong(o.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new SerializationException("meta.yaml holds a non-numeric value where a number belongs: " + o, e);
-    }
-  }
 
   // ---------------------------------------------------------------- search
 }

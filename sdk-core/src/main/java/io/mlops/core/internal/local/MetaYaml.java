@@ -48,4 +48,20 @@ final class MetaYaml {
       throw new SerializationException("Cannot encode meta.yaml: " + e.getMessage(), e);
     }
   }
+
+  /** A number field: {@code dflt} when absent; a number or a numeric string (MLflow writes both) otherwise. */
+  static long asLong(Object o, long dflt) {
+    if (o == null) {
+      return dflt;
+    }
+    if (o instanceof Number) {
+      return ((Number) o).longValue();
+    }
+    try {
+      return Long.parseLong(o.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new io.mlops.core.SerializationException("meta.yaml holds a non-numeric value where a number belongs: "
+          + o, e);
+    }
+  }
 }

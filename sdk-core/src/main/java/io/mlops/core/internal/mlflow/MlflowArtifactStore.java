@@ -44,10 +44,6 @@ public final class MlflowArtifactStore implements ArtifactStore {
     this.tracking = tracking;
   }
 
-  @Override
-  public void uploadFile(String candidateId, Path localFile, String artifactPath) {
-    uploadFile(candidateId, localFile, artifactPath, TransferListener.NONE);
-  }
 
   @Override
   public void uploadFile(String candidateId, Path localFile, String artifactPath, TransferListener listener) {
@@ -91,10 +87,6 @@ public final class MlflowArtifactStore implements ArtifactStore {
     return out;
   }
 
-  @Override
-  public void downloadFile(String candidateId, String artifactPath, Path target) {
-    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
-  }
 
   @Override
   public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
