@@ -2,6 +2,7 @@ package io.mlops.core;
 
 import io.mlops.core.internal.ArtifactPaths;
 import io.mlops.core.internal.BackendResolver;
+import io.mlops.core.internal.BatchDelivery;
 import io.mlops.core.internal.BatchSplitter;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.spi.Backend;
@@ -43,7 +44,7 @@ public final class TrackingClient implements AutoCloseable {
   private final TrackingStore store;
   private final Capabilities capabilities;
   private final EntityValidator validator;
-  private final BatchSplitter splitter;
+  private final BatchDelivery delivery;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrackingClient(MlopsConfig config, Backend backend) {
@@ -52,7 +53,7 @@ public final class TrackingClient implements AutoCloseable {
     this.store = backend.trackingStore();
     this.capabilities = backend.capabilities();
     this.validator = new EntityValidator(capabilities);
-    this.splitter = new BatchSplitter(capabilities);
+    this.delivery = new BatchDelivery(store, new BatchSplitter(capabilities));
   }
 
   /** A client configured from system properties and the environment ({@code ./mlruns} by default). */
@@ -278,45 +279,75 @@ public final class TrackingClient implements AutoCloseable {
   }
 
   /**
-   * Logs metrics, params and tags, split into batches within the backend's limits. Entries that break a rule
-   * (an illegal key, a value too long) are not logged; every valid entry is, and then a
-   * {@link ValidationException} lists what was refused.
+   * Logs metrics, params and tags, split into batches within the backend's limits. One bad entry costs only
+   * itself: entries that break a rule (an illegal key, a value too long) or that the backend refuses (a param
+   * logged before with another value) are not logged, every other entry is, and then the first refusal is thrown
+   * with the others attached as suppressed exceptions. {@link #tryLogBatch} reports the same without throwing.
    *
+   * @throws ValidationException when entries broke a rule (and the backend refused none)
    * @throws InvalidParameterException when a param was logged before with a different value
    * @throws OperationNotSupportedException when the backend keeps a tag's first value and a tag changes it
    *     ({@link Operation#OVERWRITE_TAGS}); the rest of the batch is logged
+   * @throws TransportException or a retryable {@link MlopsServiceException} when the backend could not be
+   *     reached; part of the batch may have been logged (sending it all again is safe on every built-in backend
+   *     but the local store, whose metric files append)
    */
   public void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
-    require(Operation.LOG_BATCH, "logBatch");
-    EntityValidator.candidateId(candidateId);
-    List<ValidationException> refused = new ArrayList<>();
-    List<Metric> okMetrics = keepValid(metrics, m -> validator.metric(m), refused);
-    List<Param> okParams = keepValid(params, p -> validator.param(p.key(), p.value()), refused);
-    List<Tag> okTags = keepValid(tags, t -> validator.tag(t.key(), t.value()), refused);
-    // A backend refusal of one sub-batch (a param logged before with another value) must not cost the others;
-    // transport and server failures propagate at once, so the caller can retry the whole call.
-    List<MlopsServiceException> backendRefusals = new ArrayList<>();
-    splitter.split(okMetrics, okParams, okTags, b -> {
-      try {
-        store.logBatch(candidateId, b.metrics, b.params, b.tags);
-      } catch (InvalidParameterException | OperationNotSupportedException e) {
-        backendRefusals.add(e); // entries this backend refuses (GitLab: a tag's new value); the rest was logged
+    BatchResult result = tryLogBatch(candidateId, metrics, params, tags);
+    if (result.interruption().isPresent()) {
+      throw result.interruption().get();
+    }
+    if (result.refused().isEmpty()) {
+      return;
+    }
+    // distinct reasons, backend refusals first (they say what the backend holds), then the rule violations
+    Map<MlopsException, Boolean> reasons = new java.util.IdentityHashMap<>();
+    List<MlopsException> ordered = new ArrayList<>();
+    List<ValidationException> rules = new ArrayList<>();
+    for (RefusedEntry e : result.refused()) {
+      if (reasons.put(e.reason(), Boolean.TRUE) == null) {
+        if (e.reason() instanceof ValidationException) {
+          rules.add((ValidationException) e.reason());
+        } else {
+          ordered.add(e.reason());
+        }
       }
-    });
-    if (!backendRefusals.isEmpty()) {
-      MlopsServiceException first = backendRefusals.get(0);
-      backendRefusals.subList(1, backendRefusals.size()).forEach(first::addSuppressed);
-      refused.forEach(first::addSuppressed);
+    }
+    if (!ordered.isEmpty()) {
+      MlopsException first = ordered.get(0);
+      ordered.subList(1, ordered.size()).forEach(first::addSuppressed);
+      rules.forEach(first::addSuppressed);
       throw first;
     }
-    if (!refused.isEmpty()) {
-      ValidationException first = refused.get(0);
-      String all = refused.stream().map(Throwable::getMessage).collect(Collectors.joining("; "));
-      ValidationException e = new ValidationException(first.key(), first.rule(), refused.size()
-          + " entr" + (refused.size() == 1 ? "y was" : "ies were") + " refused, the rest was logged: " + all);
-      refused.forEach(e::addSuppressed);
-      throw e;
-    }
+    ValidationException first = rules.get(0);
+    String all = rules.stream().map(Throwable::getMessage).collect(Collectors.joining("; "));
+    ValidationException e = new ValidationException(first.key(), first.rule(), rules.size()
+        + " entr" + (rules.size() == 1 ? "y was" : "ies were") + " refused, the rest was logged: " + all);
+    rules.forEach(e::addSuppressed);
+    throw e;
+  }
+
+  /**
+   * Logs like {@link #logBatch} and reports what happened to each entry instead of throwing: how many were
+   * delivered, which were refused and why, and, when a transient failure (an unreachable server, a 503, a
+   * timeout) stopped the delivery, what is left to send. Nothing is sent twice here: a refused part is split
+   * until the offending entries stand alone, and a transient failure hands the rest back to the caller, which
+   * decides whether and when to send it again. {@code Tracker} delivers its batches this way.
+   *
+   * @throws ValidationException for a malformed candidate id or a null list
+   * @throws OperationNotSupportedException when the backend cannot log at all
+   */
+  public BatchResult tryLogBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    require(Operation.LOG_BATCH, "logBatch");
+    EntityValidator.candidateId(candidateId);
+    List<RefusedEntry> refused = new ArrayList<>();
+    List<Metric> okMetrics = keepValid(notNull(metrics, "metrics"), m -> validator.metric(m), refused,
+        RefusedEntry.Kind.METRIC, Metric::key);
+    List<Param> okParams = keepValid(notNull(params, "params"), p -> validator.param(p.key(), p.value()), refused,
+        RefusedEntry.Kind.PARAM, Param::key);
+    List<Tag> okTags = keepValid(notNull(tags, "tags"), t -> validator.tag(t.key(), t.value()), refused,
+        RefusedEntry.Kind.TAG, Tag::key);
+    return delivery.deliver(candidateId, okMetrics, okParams, okTags, refused);
   }
 
   /** Logs one metric point. */
@@ -507,16 +538,30 @@ public final class TrackingClient implements AutoCloseable {
     void check(T value);
   }
 
-  private static <T> List<T> keepValid(List<T> items, Check<T> check, List<ValidationException> refused) {
+  private static <T> List<T> keepValid(List<T> items, Check<T> check, List<RefusedEntry> refused,
+      RefusedEntry.Kind kind, java.util.function.Function<T, String> key) {
     List<T> ok = new ArrayList<>(items.size());
     for (T item : items) {
+      if (item == null) {
+        refused.add(RefusedEntry.of(kind, "null", new ValidationException("null", "entry-null",
+            "A null " + kind.name().toLowerCase(java.util.Locale.ROOT) + " entry cannot be logged")));
+        continue;
+      }
       try {
         check.check(item);
         ok.add(item);
       } catch (ValidationException e) {
-        refused.add(e);
+        refused.add(RefusedEntry.of(kind, String.valueOf(key.apply(item)), e));
       }
     }
     return ok;
+  }
+
+  private static <T> List<T> notNull(List<T> list, String name) {
+    if (list == null) {
+      throw new ValidationException(name, "argument-null", "logBatch: '" + name + "' must not be null (pass an "
+          + "empty list)");
+    }
+    return list;
   }
 }

@@ -6,7 +6,8 @@ import io.mlops.core.spi.Capabilities;
 
 /**
  * MLflow's validation rules (mlflow/utils/validation.py), with the limits of one backend's {@link Capabilities}.
- * Every error names the key and the rule it broke. No regular expressions: this runs on the logging path.
+ * Every error names the key and the rule it broke. Lengths are counted in code points, as Python's {@code len()}
+ * counts them. No regular expressions: this runs on the logging path.
  */
 public final class EntityValidator {
   private final Capabilities capabilities;
@@ -64,9 +65,10 @@ public final class EntityValidator {
       throw new ValidationException("name", "experiment-name-empty", "Experiment name must not be empty");
     }
     int max = capabilities.maxExperimentNameLength();
-    if (name.length() > max) {
+    int length = codePoints(name, max);
+    if (length > max) {
       throw new ValidationException(name, "experiment-name-length", "Experiment name '" + abbreviate(name)
-          + "' is " + name.length() + " characters long; " + capabilities.backendName() + " allows " + max);
+          + "' is " + length + " characters long; " + capabilities.backendName() + " allows " + max);
     }
   }
 
@@ -76,9 +78,10 @@ public final class EntityValidator {
       throw new ValidationException("name", "candidate-name-null", "Candidate name must not be null");
     }
     int max = capabilities.maxCandidateNameLength();
-    if (name.length() > max) {
+    int length = codePoints(name, max);
+    if (length > max) {
       throw new ValidationException(name, "candidate-name-length", "Candidate name '" + abbreviate(name) + "' is "
-          + name.length() + " characters long; " + capabilities.backendName() + " allows " + max);
+          + length + " characters long; " + capabilities.backendName() + " allows " + max);
     }
   }
 
@@ -90,9 +93,10 @@ public final class EntityValidator {
     if (name == null || name.trim().isEmpty()) {
       throw new ValidationException(String.valueOf(name), "model-name-empty", "Model name must not be empty");
     }
-    if (name.length() > 256) {
+    int length = codePoints(name, 256);
+    if (length > 256) {
       throw new ValidationException(name, "model-name-length",
-          "Model name '" + abbreviate(name) + "' is " + name.length() + " characters long; at most 256 are allowed");
+          "Model name '" + abbreviate(name) + "' is " + length + " characters long; at most 256 are allowed");
     }
     if (name.equals(".") || name.equals("..")) {
       throw new ValidationException(name, "model-name-characters", "Model name '" + name + "' is not allowed");
@@ -115,8 +119,9 @@ public final class EntityValidator {
     if (alias == null || alias.isEmpty()) {
       throw new ValidationException(String.valueOf(alias), "alias-empty", "An alias must not be empty");
     }
-    if (alias.length() > 255) {
-      throw new ValidationException(alias, "alias-length", "Alias '" + abbreviate(alias) + "' is " + alias.length()
+    int length = codePoints(alias, 255);
+    if (length > 255) {
+      throw new ValidationException(alias, "alias-length", "Alias '" + abbreviate(alias) + "' is " + length
           + " characters long; at most 255 are allowed");
     }
     for (int i = 0; i < alias.length(); ) {
@@ -172,8 +177,9 @@ public final class EntityValidator {
       throw new ValidationException(String.valueOf(key), "key-empty", kind + " key must not be empty");
     }
     int max = capabilities.maxKeyLength();
-    if (key.length() > max) {
-      throw new ValidationException(key, "key-length", kind + " key '" + abbreviate(key) + "' is " + key.length()
+    int length = codePoints(key, max);
+    if (length > max) {
+      throw new ValidationException(key, "key-length", kind + " key '" + abbreviate(key) + "' is " + length
           + " characters long; " + capabilities.backendName() + " allows " + max);
     }
     for (int i = 0; i < key.length(); ) {
@@ -198,16 +204,40 @@ public final class EntityValidator {
         throw new ValidationException(key, "key-path", kind + " key '" + key
             + "' is not a normalized relative path: no leading, trailing or double '/', and no '.' or '..' parts");
       }
+      segmentBytes(kind, key, segment);
       start = end + 1;
     }
+  }
+
+  /** A store that keeps keys as file names cannot take a part longer than its name limit (Capabilities). */
+  private void segmentBytes(String kind, String key, String segment) {
+    int max = capabilities.maxKeySegmentBytes();
+    if (segment.length() <= max / 3) {
+      return; // at most 3 UTF-8 bytes per UTF-16 unit: no need to count
+    }
+    int bytes = BatchSplitter.utf8Length(segment);
+    if (bytes > max) {
+      throw new ValidationException(key, "key-bytes", kind + " key '" + abbreviate(key) + "' has a part of "
+          + bytes + " bytes in UTF-8 ('" + abbreviate(segment) + "'); " + capabilities.backendName()
+          + " keeps each part of a key as a file name and allows " + max + " bytes");
+    }
+  }
+
+  /**
+   * The length of {@code s} in Unicode code points, as MLflow's Python {@code len()} counts it; only counted when
+   * the UTF-16 length is over {@code max}, since the code-point count is never larger.
+   */
+  static int codePoints(String s, int max) {
+    return s.length() <= max ? s.length() : s.codePointCount(0, s.length());
   }
 
   private void value(String kind, String key, String value, int max) {
     if (value == null) {
       throw new ValidationException(key, "value-null", kind + " '" + key + "' has a null value");
     }
-    if (value.length() > max) {
-      throw new ValidationException(key, "value-length", kind + " '" + key + "' has a value of " + value.length()
+    int length = codePoints(value, max);
+    if (length > max) {
+      throw new ValidationException(key, "value-length", kind + " '" + key + "' has a value of " + length
           + " characters; " + capabilities.backendName() + " allows " + max);
     }
   }
@@ -230,6 +260,10 @@ public final class EntityValidator {
   }
 
   private static String abbreviate(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    if (s.length() <= 60) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(56)) ? 56 : 57; // never cut a surrogate pair in two
+    return s.substring(0, end) + "...";
   }
 }

@@ -7,7 +7,11 @@ import org.immutables.value.Value;
 /**
  * What a backend supports and its limits. The defaults are MLflow's (protocol notes §1 and §3): 1000 metrics,
  * 100 params, 100 tags and 1000 entities per batch, 1 MB per request; keys of 250 characters, param values of
- * 6000, tag values of 8000, experiment names of 500.
+ * 6000, tag values of 8000, experiment names of 500. Lengths count Unicode code points, as MLflow's Python
+ * {@code len()} does, so a letter outside the Basic Multilingual Plane counts once.
+ *
+ * <p>A limit here is what the backend can never store: the SDK refuses it at the call, before anything is queued
+ * or sent, so that no write is attempted that is bound to fail again on every retry.
  */
 @Value.Immutable
 @Value.Style(jdkOnly = true, visibility = Value.Style.ImplementationVisibility.PUBLIC)
@@ -55,6 +59,17 @@ public interface Capabilities {
   @Value.Default
   default int maxKeyLength() {
     return 250;
+  }
+
+  /**
+   * Longest part of a key between {@code /} separators, in UTF-8 bytes; unlimited by default. A store that keeps
+   * each key as a file name (the local store: {@code metrics/<key>}) sets the file system's name limit, 255 bytes
+   * on the common ones, so that a key of 200 {@code δ} (400 bytes, within {@link #maxKeyLength()}) is refused at
+   * the call instead of failing every write.
+   */
+  @Value.Default
+  default int maxKeySegmentBytes() {
+    return Integer.MAX_VALUE;
   }
 
   /** Longest param value. */

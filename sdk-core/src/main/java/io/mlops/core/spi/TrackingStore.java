@@ -71,7 +71,15 @@ public interface TrackingStore {
 
   /**
    * Logs metrics, params and tags into a candidate. Params are write-once: the same value again is a no-op, a
-   * different one is an {@link io.mlops.core.InvalidParameterException}.
+   * different one is an {@link io.mlops.core.InvalidParameterException}. An empty batch checks only that the
+   * candidate can be written (exists and is active).
+   *
+   * <p>Refusals are whole: a store that refuses a batch for a reason that will repeat (an
+   * {@link io.mlops.core.InvalidParameterException} for a changed param or a value it cannot hold, an
+   * {@link io.mlops.core.OperationNotSupportedException}) has written none of the batch's metric points; params
+   * and tags it wrote are harmless to send again. {@link io.mlops.core.TrackingClient} relies on this to isolate
+   * the offending entries by sending parts of the batch again. Failures that may pass (an unreachable server, a
+   * 503) are a {@link io.mlops.core.TransportException} or a retryable {@link io.mlops.core.MlopsServiceException}.
    */
   void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags);
 

@@ -89,4 +89,36 @@ class EntityValidatorTest {
         Capabilities.builder().backendName("GitLab").maxParamValueLength(250).build());
     assertThatThrownBy(() -> strict.param("p", "v".repeat(251))).hasMessageContaining("GitLab allows 250");
   }
+
+  @Test
+  void lengthsCountCodePointsAsMlflowDoes() {
+    // U+1D49C (mathematical script capital A) is a letter outside the BMP: 2 UTF-16 units, 1 code point
+    String scriptA = new String(Character.toChars(0x1D49C));
+    assertThatCode(() -> validator.metricKey(scriptA.repeat(130))).doesNotThrowAnyException();
+    assertThatCode(() -> validator.metricKey(scriptA.repeat(250))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> validator.metricKey(scriptA.repeat(251))).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("251 characters");
+    assertThatCode(() -> validator.param("p", scriptA.repeat(6000))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> validator.param("p", scriptA.repeat(6001))).hasMessageContaining("6001");
+    assertThatCode(() -> validator.experimentName(scriptA.repeat(500))).doesNotThrowAnyException();
+    assertThatCode(() -> validator.candidateName(scriptA.repeat(250))).doesNotThrowAnyException();
+    assertThatCode(() -> EntityValidator.alias(scriptA.repeat(255))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void keyPartsOverTheStoresFileNameLimitAreRefusedAtTheCall() {
+    EntityValidator local = new EntityValidator(
+        Capabilities.builder().backendName("local store").maxKeySegmentBytes(255).build());
+    String delta200 = "\u03b4".repeat(200); // 200 characters, 400 bytes in UTF-8
+    assertThatCode(() -> validator.metricKey(delta200)).doesNotThrowAnyException(); // no byte limit on MLflow
+    assertThatThrownBy(() -> local.metricKey(delta200)).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("400 bytes").hasMessageContaining("255")
+        .satisfies(e -> assertThat(((ValidationException) e).rule()).isEqualTo("key-bytes"));
+    assertThatThrownBy(() -> local.param("ok/" + delta200, "v")).hasMessageContaining("400 bytes");
+    assertThatThrownBy(() -> local.tag(delta200, "v")).isInstanceOf(ValidationException.class);
+    // each part counts alone: 124 δ (248 bytes) + '/' + 124 δ is fine
+    String half = "\u03b4".repeat(124);
+    assertThatCode(() -> local.metricKey(half + "/" + half)).doesNotThrowAnyException();
+    assertThatCode(() -> local.metricKey("k".repeat(250))).doesNotThrowAnyException();
+  }
 }

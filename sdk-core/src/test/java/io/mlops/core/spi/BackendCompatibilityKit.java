@@ -277,6 +277,35 @@ public abstract class BackendCompatibilityKit {
   }
 
   @Test
+  void logBatch_oneRefusedEntityCostsOnlyItself_everyOtherArrivesOnce() {
+    Experiment e = client.createExperiment(name("isolate"));
+    CandidateInfo c = newCandidate(e, "r", 1);
+    client.logParam(c.id(), "lr", "0.1"); // another writer logged it first
+    List<Metric> metrics = new ArrayList<>();
+    for (int s = 0; s < 1200; s++) { // two parts at MLflow's limits
+      metrics.add(Metric.of("loss", s, 1_700_000_000_000L + s, s));
+    }
+    io.mlops.core.BatchResult r = client.tryLogBatch(c.id(), metrics,
+        List.of(Param.of("batch", "32"), Param.of("lr", "0.2"), Param.of("epochs", "3")),
+        List.of(Tag.of("team", "risk")));
+
+    assertThat(r.isComplete()).isTrue();
+    assertThat(r.refused()).singleElement().satisfies(x -> {
+      assertThat(x.kind()).isEqualTo(io.mlops.core.RefusedEntry.Kind.PARAM);
+      assertThat(x.key()).isEqualTo("lr");
+      assertThat(x.reason()).isInstanceOf(InvalidParameterException.class);
+    });
+    assertThat(r.delivered()).isEqualTo(1203);
+    Candidate read = client.getCandidate(c.id());
+    assertThat(read.data().params()).containsEntry("lr", "0.1").containsEntry("batch", "32")
+        .containsEntry("epochs", "3");
+    assertThat(read.data().tags()).containsEntry("team", "risk");
+    List<Metric> loss = client.getMetricHistory(c.id(), "loss");
+    assertThat(loss).hasSize(1200); // no point written twice while the offender was isolated
+    assertThat(loss.stream().map(Metric::step).distinct().count()).isEqualTo(1200);
+  }
+
+  @Test
   void logBatch_intoUnknownCandidateFails() {
     assertThatThrownBy(() -> client.logMetric("0123456789abcdef0123456789abcdef", "m", 1, 1, 0))
         .isInstanceOf(MlopsException.class);

@@ -335,46 +335,40 @@ final class GitlabRestStore implements TrackingStore {
   public void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
     List<Param> newParams = params;
     List<Tag> newTags = tags;
-    List<String> refusedParams = new ArrayList<>();
-    List<String> refusedTags = new ArrayList<>();
     if (!params.isEmpty() || !tags.isEmpty()) {
-      // GitLab skips a param or tag whose name exists, whatever its value: compare with what is there first
+      // GitLab skips a param or tag whose name exists, whatever its value: compare with what is there first, and
+      // refuse the whole batch before sending anything (the TrackingStore contract; TrackingClient then isolates
+      // the offending entry and logs the rest)
+      List<String> refusedParams = new ArrayList<>();
+      List<String> refusedTags = new ArrayList<>();
       Candidate current = getCandidate(candidateId);
       newParams = keepNew(params, Param::key, Param::value, current.data().params(), refusedParams);
       newTags = keepNew(tags, Tag::key, Tag::value, current.data().tags(), refusedTags);
-    }
-    // NaN and ±Infinity go in a request of their own: runs.rb declares metric values `type: Float`, and whether
-    // GitLab's JSON parsing and Float coercion take them is not visible in its sources; if GitLab refuses them, the
-    // finite points, params and tags around them must still be logged
-    List<Metric> finite = new ArrayList<>();
-    List<Metric> nonFinite = new ArrayList<>();
-    for (Metric m : metrics) {
-      (Double.isFinite(m.value()) ? finite : nonFinite).add(m);
-    }
-    if (!finite.isEmpty() || !newParams.isEmpty() || !newTags.isEmpty()) {
-      sendBatch(candidateId, finite, newParams, newTags);
-    }
-    if (!nonFinite.isEmpty()) {
-      try {
-        sendBatch(candidateId, nonFinite, List.of(), List.of());
-      } catch (MlopsServiceException e) {
-        if (e.statusCode() != 400) {
-          throw e;
-        }
-        InvalidParameterException refused = new InvalidParameterException(400, e.errorCode(), NAME
-            + " refused " + nonFinite.size() + " NaN or infinite metric value(s) (" + nonFinite.get(0).key()
-            + " at step " + nonFinite.get(0).step() + ", ...): " + e.serviceMessage()
-            + " (the rest of the batch was logged)", e.requestId().orElse(null));
-        refused.addSuppressed(e);
-        throw refused;
+      if (!refusedParams.isEmpty()) {
+        throw new InvalidParameterException("Changing the value of logged params is not allowed: "
+            + String.join("; ", refusedParams) + " (candidate " + candidateId + ")");
+      }
+      if (!refusedTags.isEmpty()) {
+        throw tagChange("candidate " + candidateId, String.join("; ", refusedTags), null, null);
       }
     }
-    if (!refusedParams.isEmpty()) {
-      throw new InvalidParameterException("Changing the value of logged params is not allowed: "
-          + String.join("; ", refusedParams) + " (candidate " + candidateId + "; the rest of the batch was logged)");
+    if (metrics.isEmpty() && newParams.isEmpty() && newTags.isEmpty()) {
+      return;
     }
-    if (!refusedTags.isEmpty()) {
-      throw tagChange("candidate " + candidateId, String.join("; ", refusedTags), null, null);
+    try {
+      sendBatch(candidateId, metrics, newParams, newTags);
+    } catch (MlopsServiceException e) {
+      Metric nonFinite = metrics.stream().filter(m -> !Double.isFinite(m.value())).findFirst().orElse(null);
+      if (e.statusCode() != 400 || nonFinite == null) {
+        throw e;
+      }
+      // runs.rb declares metric values `type: Float`; whether Grape's coercion takes NaN and ±Infinity is not
+      // visible in GitLab's sources (inference): say so, and TrackingClient isolates the points GitLab refuses
+      InvalidParameterException refused = new InvalidParameterException(400, e.errorCode(), NAME
+          + " refused a batch holding NaN or infinite metric values (" + nonFinite.key() + " at step "
+          + nonFinite.step() + ", ...): " + e.serviceMessage(), e.requestId().orElse(null));
+      refused.addSuppressed(e);
+      throw refused;
     }
   }
 

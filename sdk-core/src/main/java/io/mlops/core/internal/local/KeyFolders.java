@@ -35,6 +35,36 @@ final class KeyFolders {
     return file;
   }
 
+  /**
+   * Checks that a key can be written under a folder, so that a batch holding a key that can never be stored is
+   * refused before anything is written: no part of the key longer than a file name may be, no folder of the key
+   * taken by another key's file ({@code a} logged, then {@code a/b}), and the key's own file not taken by a folder
+   * of other keys ({@code a/b} logged, then {@code a}).
+   *
+   * @throws InvalidParameterException naming the key and what is in the way
+   */
+  static void requireWritable(Path folder, String key) {
+    for (String part : key.split("/", -1)) {
+      int bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > LocalFileStore.MAX_FILE_NAME_BYTES) {
+        throw new InvalidParameterException("Key '" + key + "' cannot be stored: its part of " + bytes
+            + " bytes is longer than a file name may be (" + LocalFileStore.MAX_FILE_NAME_BYTES + " bytes)");
+      }
+    }
+    Path file = keyFile(folder, key);
+    for (Path p = file.getParent(); p != null && p.startsWith(folder) && !p.equals(folder); p = p.getParent()) {
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        throw new InvalidParameterException("Key '" + key + "' cannot be stored: '"
+            + folder.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/")
+            + "' is already a key of its own, and a key cannot also be a folder of keys");
+      }
+    }
+    if (Files.isDirectory(file)) {
+      throw new InvalidParameterException("Key '" + key + "' cannot be stored: keys under '" + key
+          + "/' exist, and a folder of keys cannot also be a key");
+    }
+  }
+
   /** The keys under a folder (relative paths with '/'), sorted; none when the folder is missing. */
   static List<String> keys(Path folder) {
     if (!Files.isDirectory(folder)) {

@@ -28,7 +28,8 @@ public final class LocalBackendProvider implements BackendProvider {
     LocalFileStore store = new LocalFileStore(toPath(config.trackingUri()));
     // The same root: MLflow keeps the registry of a file store in <root>/models.
     LocalModelRegistry registry = new LocalModelRegistry(store.root());
-    Capabilities caps = Capabilities.mlflowDefaults("local store");
+    Capabilities caps = Capabilities.builder().backendName("local store")
+        .maxKeySegmentBytes(LocalFileStore.MAX_FILE_NAME_BYTES).build();
     return new SimpleBackend("local store at " + store.root(), caps, store, store, registry, () -> { });
   }
 

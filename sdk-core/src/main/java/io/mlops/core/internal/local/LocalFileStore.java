@@ -70,6 +70,12 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   /** The Default experiment's id. */
   public static final String DEFAULT_EXPERIMENT_ID = "0";
 
+  /**
+   * Longest file name, in UTF-8 bytes, that the common file systems take (ext4, XFS, APFS, NTFS in UTF-16 units
+   * aside): each part of a key between '/' separators becomes one, so the store's {@code Capabilities} refuse
+   * longer parts at the call.
+   */
+  public static final int MAX_FILE_NAME_BYTES = 255;
   static final String TRASH = ".trash";
   static final String META = "meta.yaml";
   static final String METRICS = "metrics";
@@ -498,24 +504,45 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
         throw new InvalidParameterException("Duplicate param key '" + p.key() + "' in one batch");
       }
     }
-    // Write everything that is valid, then report the params that conflicted: one bad param must not cost the
-    // metrics and tags logged beside it.
+    // A refusal writes nothing (the TrackingStore contract): every key must fit in the folders, and no param may
+    // change, before the first byte is written, so that a caller isolating the offending entry can send the rest
+    // again without doubling a metric line. Metrics go last: params are write-once and tags last-write-wins, so
+    // writing them again is harmless, appending a metric line again is not.
+    Path paramDir = runDir.resolve(PARAMS);
+    Path tagDir = runDir.resolve(TAGS);
+    Path metricDir = runDir.resolve(METRICS);
+    params.forEach(p -> KeyFolders.requireWritable(paramDir, p.key()));
+    tags.forEach(t -> KeyFolders.requireWritable(tagDir, t.key()));
+    metrics.stream().map(Metric::key).distinct().forEach(k -> KeyFolders.requireWritable(metricDir, k));
     List<String> conflicts = new ArrayList<>();
     for (Param p : params) {
-      Optional<String> existing =
-          io(() -> AtomicFiles.createOnce(KeyFolders.keyFile(runDir.resolve(PARAMS), p.key()), utf8(p.value()), runDir));
-      if (existing.isPresent() && !existing.get().equals(p.value())) {
-        conflicts.add("Param with key='" + p.key() + "' was already logged with value='" + existing.get()
-            + "'; attempted logging new value '" + p.value() + "'");
+      Path file = KeyFolders.keyFile(paramDir, p.key());
+      if (Files.isRegularFile(file)) {
+        conflict(p, io(() -> AtomicFiles.readString(file))).ifPresent(conflicts::add);
       }
     }
-    appendMetrics(runDir, metrics);
+    throwIfConflicts(candidateId, conflicts);
+    for (Param p : params) {
+      Optional<String> existing =
+          io(() -> AtomicFiles.createOnce(KeyFolders.keyFile(paramDir, p.key()), utf8(p.value()), runDir));
+      existing.flatMap(v -> conflict(p, v)).ifPresent(conflicts::add); // a concurrent writer came first
+    }
+    throwIfConflicts(candidateId, conflicts);
     for (Tag t : tags) {
-      ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(runDir.resolve(TAGS), t.key()), utf8(t.value()), runDir));
+      ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(tagDir, t.key()), utf8(t.value()), runDir));
       if (t.key().equals(MLFLOW_RUN_NAME)) {
         withCandidateLock(runDir, () -> updateMeta(runDir, meta -> meta.put("run_name", t.value())));
       }
     }
+    appendMetrics(runDir, metrics);
+  }
+
+  private static Optional<String> conflict(Param p, String existing) {
+    return existing.equals(p.value()) ? Optional.empty() : Optional.of("Param with key='" + p.key()
+        + "' was already logged with value='" + existing + "'; attempted logging new value '" + p.value() + "'");
+  }
+
+  private static void throwIfConflicts(String candidateId, List<String> conflicts) {
     if (!conflicts.isEmpty()) {
       throw new InvalidParameterException("Changing param values is not allowed (candidate " + candidateId + "). "
           + String.join("; ", conflicts));

@@ -175,18 +175,36 @@ class LocalFileStoreTest {
   }
 
   @Test
-  void logBatch_sameParamValueIsNoOpDifferentValueIsRejectedButRestIsKept() {
+  void logBatch_sameParamValueIsNoOpDifferentValueRefusesTheBatchWritingNothing() {
     CandidateInfo c = newCandidate("0", "r");
     store.logBatch(c.id(), List.of(), List.of(Param.of("p", "1")), List.of());
     store.logBatch(c.id(), List.of(), List.of(Param.of("p", "1")), List.of());
     assertThatThrownBy(() -> store.logBatch(c.id(), List.of(Metric.of("m", 1, 1, 1)),
-        List.of(Param.of("p", "2"), Param.of("q", "3")), List.of(Tag.of("t", "v"))))
+        List.of(Param.of("q", "3"), Param.of("p", "2")), List.of(Tag.of("t", "v"))))
         .isInstanceOf(InvalidParameterException.class)
         .hasMessageContaining("key='p'").hasMessageContaining("'1'").hasMessageContaining("'2'");
+    // the TrackingStore contract: a refusal writes nothing, so the caller can send the good entries again
     Candidate read = store.getCandidate(c.id());
-    assertThat(read.data().params()).containsEntry("p", "1").containsEntry("q", "3");
-    assertThat(read.data().metrics()).containsKey("m");
-    assertThat(read.data().tags()).containsEntry("t", "v");
+    assertThat(read.data().params()).containsExactly(org.assertj.core.api.Assertions.entry("p", "1"));
+    assertThat(read.data().metrics()).isEmpty();
+    assertThat(read.data().tags()).doesNotContainKey("t");
+  }
+
+  @Test
+  void logBatch_keysThatCanNeverBeFilesRefuseTheBatchWritingNothing() {
+    CandidateInfo c = newCandidate("0", "r");
+    store.logBatch(c.id(), List.of(Metric.of("a", 1, 1, 1)), List.of(), List.of());
+    String longPart = "\u03b4".repeat(200); // 400 bytes: over the file-name limit, within 250 characters
+    assertThatThrownBy(() -> store.logBatch(c.id(), List.of(Metric.of("b", 1, 1, 1), Metric.of(longPart, 1, 1, 1)),
+        List.of(), List.of())).isInstanceOf(InvalidParameterException.class).hasMessageContaining("400 bytes");
+    assertThatThrownBy(() -> store.logBatch(c.id(), List.of(Metric.of("b", 1, 1, 1), Metric.of("a/x", 1, 1, 1)),
+        List.of(), List.of())).isInstanceOf(InvalidParameterException.class)
+        .hasMessageContaining("'a' is already a key");
+    store.logBatch(c.id(), List.of(), List.of(), List.of(Tag.of("t/u", "v")));
+    assertThatThrownBy(() -> store.logBatch(c.id(), List.of(Metric.of("b", 1, 1, 1)), List.of(),
+        List.of(Tag.of("t", "v")))).isInstanceOf(InvalidParameterException.class)
+        .hasMessageContaining("keys under 't/' exist");
+    assertThat(store.getMetricHistory(c.id(), "b", java.util.Optional.empty()).items()).isEmpty();
   }
 
   @Test
