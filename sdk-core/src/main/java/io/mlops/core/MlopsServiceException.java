@@ -1,5 +1,6 @@
 package io.mlops.core;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,7 @@ public class MlopsServiceException extends MlopsException {
   private final String errorCode;
   private final String serviceMessage;
   private final String requestId;
+  private final Duration retryAfter;
 
   /**
    * A service error.
@@ -26,12 +28,23 @@ public class MlopsServiceException extends MlopsException {
    * @param requestId the request id, or null
    */
   public MlopsServiceException(int statusCode, String errorCode, String serviceMessage, String requestId) {
+    this(statusCode, errorCode, serviceMessage, requestId, null);
+  }
+
+  /**
+   * A service error that says when to try again (a 429 or 503 with {@code Retry-After}).
+   *
+   * @param retryAfter how long the server asked to wait, or null
+   */
+  public MlopsServiceException(int statusCode, String errorCode, String serviceMessage, String requestId,
+      Duration retryAfter) {
     super(errorCode + " (HTTP " + statusCode + "): " + serviceMessage
         + (requestId == null ? "" : " [request id " + requestId + "]"));
     this.statusCode = statusCode;
     this.errorCode = errorCode;
     this.serviceMessage = serviceMessage;
     this.requestId = requestId;
+    this.retryAfter = retryAfter;
   }
 
   /** The HTTP status. */
@@ -52,6 +65,11 @@ public class MlopsServiceException extends MlopsException {
   /** The request id, when the server sent one. */
   public Optional<String> requestId() {
     return Optional.ofNullable(requestId);
+  }
+
+  /** How long the server asked the client to wait before trying again ({@code Retry-After}), if it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 
   /** True when the same request may succeed later: 408, 429 and 5xx except 501. */

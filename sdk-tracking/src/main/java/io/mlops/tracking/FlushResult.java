@@ -2,8 +2,10 @@ package io.mlops.tracking;
 
 /**
  * Where the logged entities (metric points, params, tags) were when a flush completed, as totals since the
- * tracker started. Every entity logged before the flush is in exactly one place, so
- * {@code delivered + journaled + dropped + rejected} counts all of them.
+ * tracker started. Every entity this tracker was given before the flush is in exactly one place, so
+ * {@code delivered + journaled + dropped + rejected} counts all of them (when nothing was logged during the
+ * flush); no count is ever negative. What an earlier tracker journaled and this one replayed is in
+ * {@link TrackerStats#recovered()}, not here.
  */
 public final class FlushResult {
   private final TrackerStats stats;
@@ -19,7 +21,7 @@ public final class FlushResult {
 
   /** Entities durable in the journal and not yet delivered (they will be replayed). */
   public long journaled() {
-    return stats.journaled() - stats.replayed();
+    return stats.inJournal();
   }
 
   /** Entities dropped. */

@@ -61,6 +61,8 @@ import java.util.function.LongSupplier;
  */
 public final class Tracker implements AutoCloseable {
   private final TrackingClient client;
+  /** The client the worker delivers with: the same backend, without transport retries (retries live in one layer). */
+  private final TrackingClient deliveryClient;
   private final boolean ownsClient;
   private final String experimentName;
   private final Map<String, String> systemTags;
@@ -78,9 +80,18 @@ public final class Tracker implements AutoCloseable {
     MlopsConfig config = b.config != null ? b.config : MlopsConfig.fromEnvironment();
     if (b.client != null) {
       this.client = b.client;
+      this.deliveryClient = b.client;
       this.ownsClient = false;
     } else {
       this.client = TrackingClient.create(config);
+      TrackingClient delivery;
+      try {
+        delivery = TrackingClient.create(deliveryConfig(config, b.deliveryTimeout));
+      } catch (RuntimeException e) {
+        client.close();
+        throw e;
+      }
+      this.deliveryClient = delivery;
       this.ownsClient = true;
     }
     this.experimentName = b.experimentName != null ? b.experimentName
@@ -96,6 +107,7 @@ public final class Tracker implements AutoCloseable {
     } catch (IOException e) {
       if (ownsClient) {
         client.close();
+        deliveryClient.close();
       }
       throw new TransportException("Cannot open the logging journal in " + journalDir + ": " + e.getMessage(), e);
     }
@@ -109,13 +121,29 @@ public final class Tracker implements AutoCloseable {
     if (b.sleeper != null) {
       settings.sleeper = b.sleeper;
     }
-    this.pipeline = new LogPipeline(client, journal, settings);
+    this.pipeline = new LogPipeline(deliveryClient, journal, settings);
     if (b.shutdownHook) {
       this.shutdownHook = new Thread(this::close, "mlops-tracker-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     } else {
       this.shutdownHook = null;
     }
+  }
+
+  /**
+   * The configuration the worker's client delivers with: no retries in the transport, since the pipeline retries
+   * (with its own backoff, honouring {@code Retry-After}) and journals what stays undeliverable; and every call
+   * bounded by {@code deliveryTimeout}, so that a server that hangs costs one timeout before the data goes to the
+   * journal, not the transport's 7 retries with up to 30 s between them.
+   */
+  static MlopsConfig deliveryConfig(MlopsConfig config, Duration deliveryTimeout) {
+    long seconds = Math.max(1, (deliveryTimeout.toMillis() + 999) / 1000);
+    long configured = config.callTimeout().getSeconds();
+    long callTimeout = configured > 0 ? Math.min(configured, seconds) : seconds;
+    return config.toBuilder()
+        .set(MlopsSetting.HTTP_REQUEST_MAX_RETRIES, "0")
+        .set(MlopsSetting.HTTP_CALL_TIMEOUT, Long.toString(callTimeout))
+        .build();
   }
 
   /**
@@ -145,6 +173,8 @@ public final class Tracker implements AutoCloseable {
 
   /** Default flush interval in milliseconds. */
   public static final long DEFAULT_FLUSH_INTERVAL_MILLIS = 1000;
+  /** Default longest time of one delivery request, in milliseconds. */
+  public static final long DEFAULT_DELIVERY_TIMEOUT_MILLIS = 10_000;
   /** Default queue capacity in metric points. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1 << 16;
 
@@ -186,8 +216,8 @@ public final class Tracker implements AutoCloseable {
   }
 
   private static TrackerStats toStats(LogPipeline.Counters c) {
-    return new TrackerStats(c.queued, c.delivered, c.retried, c.journaled, c.replayed, c.dropped, c.rejected,
-        c.lastError);
+    return new TrackerStats(c.queued, c.delivered, c.retried, c.journaled, c.inJournal, c.replayed, c.dropped,
+        c.rejected, c.recovered, c.recoveredRejected, c.lastError);
   }
 
   /** The low-level client, for searches, histories and everything else. */
@@ -288,6 +318,7 @@ public final class Tracker implements AutoCloseable {
     } finally {
       pipeline.close(closeTimeout);
       if (ownsClient) {
+        deliveryClient.close();
         client.close();
       }
       if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -365,6 +396,7 @@ public final class Tracker implements AutoCloseable {
     private Duration blockTimeout = Duration.ofSeconds(5);
     private Duration spillAfter = Duration.ofMillis(100);
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private Duration deliveryTimeout = Duration.ofMillis(DEFAULT_DELIVERY_TIMEOUT_MILLIS);
     private Path journalDirectory;
     private Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 4);
     private boolean shutdownHook = true;
@@ -415,6 +447,21 @@ public final class Tracker implements AutoCloseable {
         throw new IllegalArgumentException("spillAfter must not be negative");
       }
       this.spillAfter = wait;
+      return this;
+    }
+
+    /**
+     * The longest one delivery request may take, from connecting to the last byte of the answer; default
+     * {@value Tracker#DEFAULT_DELIVERY_TIMEOUT_MILLIS} ms. A request that times out declares the backend down at
+     * once (a server that hangs would hang the retry as long), and the data goes to the journal. Applies to the
+     * client the tracker opens; a client given to {@link #client(TrackingClient)} keeps its own settings.
+     */
+    public Builder deliveryTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new io.mlops.core.ValidationException("deliveryTimeout", "duration",
+            "deliveryTimeout must be positive, got " + timeout);
+      }
+      this.deliveryTimeout = timeout;
       return this;
     }
 
@@ -471,7 +518,12 @@ public final class Tracker implements AutoCloseable {
       return this;
     }
 
-    /** Uses an existing client (and its configuration, which wins over {@link #config}); the tracker will not close it. */
+    /**
+     * Uses an existing client (and its configuration, which wins over {@link #config}); the tracker will not close
+     * it. The worker delivers through it as it is, so its transport retries add to the tracker's: give it
+     * {@code MLFLOW_HTTP_REQUEST_MAX_RETRIES=0} for an outage to reach the journal as fast as with a client the
+     * tracker opens itself.
+     */
     public Builder client(TrackingClient client) {
       this.client = Objects.requireNonNull(client, "client");
       return this;

@@ -47,6 +47,14 @@ public final class Journal implements AutoCloseable {
   private Segment current;
   private long nextSegmentNumber;
   private boolean closed;
+  /**
+   * Spilled points not yet written to the current segment: a log call that finds the queue full spills here in
+   * memory (no system call), and the next {@link #flush()} (the worker runs one every round), append, read, sync or
+   * close writes them, so they are held no longer than points in the queue would be.
+   */
+  private final ByteBuffer spillBuffer = ByteBuffer.allocate(SPILL_BUFFER_BYTES);
+  private final CRC32 spillCrc = new CRC32();
+  private static final int SPILL_BUFFER_BYTES = 64 << 10;
 
   /** Opens a journal in {@code dir}, adopting the segments of dead writers. */
   public Journal(Path dir) throws IOException {
@@ -70,6 +78,7 @@ public final class Journal implements AutoCloseable {
   /** Appends a record (any thread). The data reaches the disk at the latest on {@link #sync()}. */
   public synchronized void append(JournalRecord record) throws IOException {
     ensureOpen();
+    flushSpilled();
     byte[] payload = record.encode();
     if (current == null || current.size + HEADER + payload.length > maxSegmentBytes && current.size > 0) {
       startSegment();
@@ -84,15 +93,102 @@ public final class Journal implements AutoCloseable {
     current.size += HEADER + payload.length;
   }
 
-  /** Forces appended records to the disk. */
+  /**
+   * Appends one metric point that a log call spilled from a full queue, as a spilled one-point batch record (the
+   * same bytes {@link JournalRecord#encode()} writes). It goes to an in-memory buffer without allocating, so a
+   * spilling log call stays in the sub-microsecond range; the buffer reaches the segment at the next
+   * {@link #flush()}.
+   */
+  public synchronized void appendSpilledPoint(String candidateId, String key, double value, long timestamp,
+      long step) throws IOException {
+    ensureOpen();
+    int payload = 2 + 2 + modifiedUtf8Length(candidateId) + 4 + 2 + modifiedUtf8Length(key) + 24 + 4 + 4;
+    if (spillBuffer.remaining() < HEADER + payload) {
+      flushSpilled();
+    }
+    if (spillBuffer.remaining() < HEADER + payload) {
+      // larger than the whole buffer cannot happen (ids and keys are short), but never drop a point over it
+      append(JournalRecord.batch(candidateId, java.util.List.of(io.mlops.core.Metric.of(key, value, timestamp,
+          step)), java.util.List.of(), java.util.List.of()).asSpilled());
+      return;
+    }
+    int start = spillBuffer.position();
+    spillBuffer.position(start + HEADER);
+    spillBuffer.put(JournalRecord.BATCH).put((byte) 2); // flags: spilled
+    putModifiedUtf8(spillBuffer, candidateId);
+    spillBuffer.putInt(1);
+    putModifiedUtf8(spillBuffer, key);
+    spillBuffer.putDouble(value).putLong(timestamp).putLong(step);
+    spillBuffer.putInt(0).putInt(0); // no params, no tags
+    spillCrc.reset();
+    spillCrc.update(spillBuffer.array(), start + HEADER, payload);
+    spillBuffer.putInt(start, payload).putInt(start + 4, (int) spillCrc.getValue());
+  }
+
+  /** Writes the spilled points buffered in memory to the current segment (the disk sees them at {@link #sync()}). */
+  public synchronized void flush() throws IOException {
+    if (!closed) {
+      flushSpilled();
+    }
+  }
+
+  private void flushSpilled() throws IOException {
+    if (spillBuffer.position() == 0) {
+      return;
+    }
+    if (current == null || current.size + spillBuffer.position() > maxSegmentBytes && current.size > 0) {
+      startSegment();
+    }
+    spillBuffer.flip();
+    int n = spillBuffer.remaining();
+    while (spillBuffer.hasRemaining()) {
+      current.channel.write(spillBuffer);
+    }
+    spillBuffer.clear();
+    current.size += n;
+  }
+
+  /** The length of {@link java.io.DataOutputStream#writeUTF}'s encoding, without the two length bytes. */
+  private static int modifiedUtf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+    }
+    return n;
+  }
+
+  /** {@link java.io.DataOutputStream#writeUTF}'s encoding into a buffer. */
+  private static void putModifiedUtf8(ByteBuffer b, String s) {
+    b.putShort((short) modifiedUtf8Length(s));
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x0001 && c <= 0x007F) {
+        b.put((byte) c);
+      } else if (c <= 0x07FF) {
+        b.put((byte) (0xC0 | (c >> 6))).put((byte) (0x80 | (c & 0x3F)));
+      } else {
+        b.put((byte) (0xE0 | (c >> 12))).put((byte) (0x80 | ((c >> 6) & 0x3F))).put((byte) (0x80 | (c & 0x3F)));
+      }
+    }
+  }
+
+  /** Forces appended records, buffered spilled points included, to the disk. */
   public synchronized void sync() throws IOException {
-    if (current != null && !closed) {
+    if (closed) {
+      return;
+    }
+    flushSpilled();
+    if (current != null) {
       current.channel.force(false);
     }
   }
 
   /** True when some record has not been acknowledged. */
   public synchronized boolean hasPending() {
+    if (spillBuffer.position() > 0) {
+      return true;
+    }
     for (Segment s : pending) {
       if (s.acked < s.size) {
         return true;
@@ -117,6 +213,11 @@ public final class Journal implements AutoCloseable {
       this.firstOfAdopted = segment.adopted && offset == segment.initialAck;
     }
 
+    /** True when the record comes from the journal of an earlier writer (a crashed or closed process). */
+    public boolean adopted() {
+      return segment.adopted;
+    }
+
     /**
      * True when the backend may hold this record already: its delivery was attempted before it was journaled,
      * or it is where a dead writer stopped acknowledging (it may have crashed between delivery and ack).
@@ -128,6 +229,7 @@ public final class Journal implements AutoCloseable {
 
   /** The oldest unacknowledged record, if any. */
   public synchronized Optional<Entry> peek() throws IOException {
+    flushSpilled();
     while (!pending.isEmpty()) {
       Segment s = pending.peekFirst();
       Optional<Entry> e = read(s);
@@ -195,6 +297,7 @@ public final class Journal implements AutoCloseable {
     if (closed) {
       return;
     }
+    flushSpilled();
     closed = true;
     for (Segment s : new ArrayList<>(pending)) {
       if (s.channel != null) {

@@ -1,10 +1,12 @@
 package io.mlops.tracking.internal;
 
+import io.mlops.core.BatchResult;
 import io.mlops.core.CandidateStatus;
 import io.mlops.core.CandidateUpdate;
 import io.mlops.core.Metric;
 import io.mlops.core.MlopsServiceException;
 import io.mlops.core.Param;
+import io.mlops.core.RefusedEntry;
 import io.mlops.core.Tag;
 import io.mlops.core.TrackingClient;
 import io.mlops.core.TransportException;
@@ -71,26 +73,36 @@ public final class LogPipeline implements AutoCloseable {
     void sleep(long nanos) throws InterruptedException;
   }
 
-  /** Counter values at one moment. */
+  /**
+   * Counter values at one moment. The entities this pipeline was given balance:
+   * {@code queued = delivered + inJournal + dropped + rejected + (still in memory)}; what it replays from journals
+   * of earlier pipelines is counted apart, in {@code recovered} and {@code recoveredRejected}.
+   */
   public static final class Counters {
     public final long queued;
     public final long delivered;
     public final long retried;
     public final long journaled;
+    public final long inJournal;
     public final long replayed;
     public final long dropped;
     public final long rejected;
+    public final long recovered;
+    public final long recoveredRejected;
     public final String lastError;
 
-    Counters(long queued, long delivered, long retried, long journaled, long replayed, long dropped, long rejected,
-        String lastError) {
+    Counters(long queued, long delivered, long retried, long journaled, long inJournal, long replayed, long dropped,
+        long rejected, long recovered, long recoveredRejected, String lastError) {
       this.queued = queued;
       this.delivered = delivered;
       this.retried = retried;
       this.journaled = journaled;
+      this.inJournal = inJournal;
       this.replayed = replayed;
       this.dropped = dropped;
       this.rejected = rejected;
+      this.recovered = recovered;
+      this.recoveredRejected = recoveredRejected;
       this.lastError = lastError;
     }
   }
@@ -112,11 +124,24 @@ public final class LogPipeline implements AutoCloseable {
   private final LongAdder replayed = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder rejected = new LongAdder();
+  /** This pipeline's entities in the journal now: + on append, - when their record is acknowledged. */
+  private final LongAdder inJournal = new LongAdder();
+  private final LongAdder recovered = new LongAdder();
+  private final LongAdder recoveredRejected = new LongAdder();
   private final AtomicReference<String> lastError = new AtomicReference<>();
+  /**
+   * True while the backend is known down or the journal holds records: a full queue then spills at once, since
+   * waiting for room would only slow the caller (the grace is for a healthy backend's pauses, not outages).
+   */
+  private volatile boolean spillAtOnce;
+  /** {@code System.nanoTime()} when the worker began its current delivery (retries included), 0 when idle. */
+  private volatile long deliveringSince;
 
   // worker-thread state
   private final Map<CandidateHandle, Pending> pending = new IdentityHashMap<>();
   private final ReplayDeduplicator dedupe;
+  /** Keys whose refusal was warned about (once each); bounded, then refusals share one rate-limited warning. */
+  private final java.util.Set<String> warnedRefusals = new java.util.HashSet<>();
   private boolean outage;
   private long nextProbeNanos;
   private int probeAttempt;
@@ -143,6 +168,7 @@ public final class LogPipeline implements AutoCloseable {
     this.warnings = new RateLimitedWarning(LOG, settings.warningInterval);
     this.dedupe = new ReplayDeduplicator(client);
     this.adoptedPending = journal.hasPending();
+    this.spillAtOnce = adoptedPending;
     this.worker = new Thread(this::runWorker, "mlops-tracker-worker-" + THREADS.incrementAndGet());
     worker.setDaemon(true);
     worker.setContextClassLoader(null);
@@ -201,7 +227,8 @@ public final class LogPipeline implements AutoCloseable {
   /** Counter values now. */
   public Counters counters() {
     return new Counters(ring.claimedCount() + queuedOther.sum(), delivered.sum(), retried.sum(), journaled.sum(),
-        replayed.sum(), dropped.sum(), rejected.sum(), lastError.get());
+        Math.max(0, inJournal.sum()), replayed.sum(), dropped.sum(), rejected.sum(), recovered.sum(),
+        recoveredRejected.sum(), lastError.get());
   }
 
   /**
@@ -259,26 +286,36 @@ public final class LogPipeline implements AutoCloseable {
         drop(1, "the queue is full (DROP policy)");
         return;
       default:
-        // A burst can outrun the worker for a moment; give it a short grace before spilling to disk, so the
-        // journal takes real backlogs (a slow or stuck backend), not every burst.
-        long graceEnd = System.nanoTime() + settings.spillGrace.toNanos();
-        while (System.nanoTime() - graceEnd < 0) {
-          LockSupport.unpark(worker);
-          Thread.onSpinWait();
-          if (ring.offer(candidate, key, value, timestamp, step)) {
-            return;
+        // A burst can outrun a healthy worker for a moment: give it a short grace before spilling to disk, so the
+        // journal takes real backlogs, not every burst. Not when the backend is known down, the journal is in use
+        // already, or the worker has been stuck in one delivery for longer than the grace: then waiting would only
+        // hold the training loop up (the point goes to the journal at once, in order-free form).
+        if (!spillAtOnce && !deliveryStuck()) {
+          long graceEnd = System.nanoTime() + settings.spillGrace.toNanos();
+          while (System.nanoTime() - graceEnd < 0) {
+            LockSupport.unpark(worker);
+            Thread.onSpinWait();
+            if (ring.offer(candidate, key, value, timestamp, step)) {
+              return;
+            }
+            LockSupport.parkNanos(20_000);
           }
-          LockSupport.parkNanos(20_000);
         }
         try {
-          journal.append(JournalRecord.batch(candidate.id, List.of(Metric.of(key, value, timestamp, step)),
-              List.of(), List.of()).asSpilled());
+          journal.appendSpilledPoint(candidate.id, key, value, timestamp, step);
           queuedOther.increment();
           journaled.increment();
+          inJournal.increment();
+          spillAtOnce = true;
         } catch (IOException e) {
           drop(1, "the queue is full and the journal cannot be written: " + e);
         }
     }
+  }
+
+  private boolean deliveryStuck() {
+    long since = deliveringSince;
+    return since != 0 && System.nanoTime() - since > settings.spillGrace.toNanos();
   }
 
   private void drop(int n, String why) {
@@ -341,6 +378,12 @@ public final class LogPipeline implements AutoCloseable {
     if (System.nanoTime() - nextFlush >= 0) {
       deliverAll();
       nextFlush = System.nanoTime() + settings.flushInterval.toNanos();
+    }
+    try {
+      journal.flush(); // points that log calls spilled to memory go to the segment within one round
+    } catch (IOException e) {
+      lastError.set(e.toString());
+      warnings.warn("journal-write", "Cannot write the journal in {}: {}", journal.directory(), e.toString());
     }
     replayJournal();
     if (stop) {
@@ -464,7 +507,12 @@ public final class LogPipeline implements AutoCloseable {
     p.tags.clear();
   }
 
-  /** Delivers with retries, or journals when the backend stays down (or is known down). */
+  /**
+   * Delivers with retries, or journals when the backend stays down (or is known down). Retries live here alone:
+   * the tracker's client does not retry in its transport, so an outage is declared after
+   * {@code backoff.maxRetries + 1} attempts (a timed-out attempt declares it at once), and what is still undelivered
+   * then goes to the journal. Only what a failed attempt did not deliver is tried again.
+   */
   private void deliver(JournalRecord record) {
     if (outage || orderedInJournal > 0 || adoptedPending) {
       // keeps this record behind journaled ones whose order matters (tags are last-write-wins, an end comes
@@ -473,29 +521,99 @@ public final class LogPipeline implements AutoCloseable {
       return;
     }
     Backoff.Sequence delays = settings.backoff.sequence();
-    while (true) {
-      try {
-        send(record);
-        delivered.add(record.entities());
-        return;
-      } catch (RuntimeException e) {
-        if (!isTransient(e)) {
-          reject(record, e);
+    JournalRecord left = record;
+    deliveringSince = System.nanoTime() | 1;
+    try {
+      while (true) {
+        Attempt a = attempt(left);
+        delivered.add(a.delivered);
+        rejected.add(a.rejected);
+        if (a.rest == null) {
           return;
         }
-        lastError.set(describe(e));
-        long delay = delays.next();
-        if (delay < 0) {
+        left = a.rest;
+        lastError.set(describe(a.failure));
+        long delay = timedOut(a.failure) ? -1 : delays.next();
+        long asked = retryAfterNanos(a.failure);
+        if (delay < 0 || asked > delay) {
+          // out of retries, a hanging server, or one that asks for a longer pause than ours: the data goes to the
+          // journal now, and the first probe waits at least as long as the server asked
           warnings.warn("outage", "The backend is unavailable ({}); logging to the journal in {} until it answers",
-              describe(e), journal.directory());
+              describe(a.failure), journal.directory());
           outage = true;
+          spillAtOnce = true;
           probeAttempt = 0;
-          nextProbeNanos = System.nanoTime() + settings.backoff.delayNanos(probeAttempt++);
-          toJournal(record.asAttempted(true));
+          nextProbeNanos = System.nanoTime() + Math.max(settings.backoff.delayNanos(probeAttempt++), asked);
+          toJournal(left.asAttempted(true));
           return;
         }
         retried.increment();
         sleep(delay);
+      }
+    } finally {
+      deliveringSince = 0;
+    }
+  }
+
+  /** What one attempt at a record did. */
+  private static final class Attempt {
+    int delivered;
+    int rejected;
+    /** What is left to send after a transient failure, or null. */
+    JournalRecord rest;
+    RuntimeException failure;
+  }
+
+  /**
+   * Sends a record once: a batch through {@link TrackingClient#tryLogBatch}, which isolates refused entities and
+   * hands back what a transient failure left undelivered; an end through {@code updateCandidate}.
+   */
+  private Attempt attempt(JournalRecord record) {
+    Attempt a = new Attempt();
+    try {
+      if (record.type == JournalRecord.END) {
+        client.updateCandidate(record.candidateId, CandidateUpdate.end(record.status, record.endTime));
+        return a;
+      }
+      if (record.entities() == 0) {
+        return a;
+      }
+      BatchResult r = client.tryLogBatch(record.candidateId, record.metrics, record.params, record.tags);
+      a.delivered = r.delivered();
+      a.rejected = r.refused().size();
+      warnRefused(record.candidateId, r.refused());
+      if (r.interruption().isPresent()) {
+        a.failure = r.interruption().get();
+        a.rest = JournalRecord.batch(record.candidateId, r.undeliveredMetrics(), r.undeliveredParams(),
+            r.undeliveredTags());
+      }
+    } catch (RuntimeException e) {
+      if (isTransient(e)) {
+        a.failure = e;
+        a.rest = record;
+        return a;
+      }
+      // a refusal of the whole record: an end the backend will not take, or a failure outside the SDK's errors
+      a.delivered = 0;
+      a.rejected = record.entities();
+      lastError.set(describe(e));
+      warnings.warn("rejected", "The backend refused logged data for candidate {} and it is not retried: {}",
+          record.candidateId, describe(e));
+    }
+    return a;
+  }
+
+  /** Warns once per candidate and key, naming the key and the backend's own message. */
+  private void warnRefused(String candidateId, List<RefusedEntry> refused) {
+    for (RefusedEntry e : refused) {
+      lastError.set(describe(e.reason()));
+      String key = candidateId + '\u0000' + e.kind() + '\u0000' + e.key();
+      if (warnedRefusals.size() < 10_000 ? warnedRefusals.add(key) : false) {
+        LOG.warn("The backend refused {} '{}' of candidate {}; it is not retried: {}",
+            e.kind().name().toLowerCase(java.util.Locale.ROOT), e.key(), candidateId, e.reason().getMessage());
+      } else if (!warnedRefusals.contains(key)) {
+        warnings.warn("rejected", "The backend refused {} '{}' of candidate {}; it is not retried: {}",
+            e.kind().name().toLowerCase(java.util.Locale.ROOT), e.key(), candidateId, e.reason().getMessage());
       }
     }
   }
@@ -506,6 +624,7 @@ public final class LogPipeline implements AutoCloseable {
         outage = false;
         orderedInJournal = 0;
         adoptedPending = false;
+        spillAtOnce = false;
         dedupe.clear();
         return;
       }
@@ -521,6 +640,9 @@ public final class LogPipeline implements AutoCloseable {
         for (Journal.Entry e : entries) {
           mayBeThere |= e.mayHaveBeenDelivered();
         }
+        // A window comes from one segment, so its records are all this pipeline's or all an earlier one's; its
+        // counts are taken when it is acknowledged, since a window that fails part way is sent again.
+        Window window = new Window();
         // Within a window, each candidate's records keep their order; different candidates are independent, so
         // spilled points of interleaved candidates still go out in few large batches.
         Map<String, ReplayGroup> groups = new java.util.LinkedHashMap<>();
@@ -528,14 +650,14 @@ public final class LogPipeline implements AutoCloseable {
           JournalRecord r = e.record;
           ReplayGroup g = groups.get(r.candidateId);
           if (r.type != JournalRecord.BATCH || g != null && !g.accepts(r)) {
-            if (g != null && !replaySend(g.toRecord(), mayBeThere)) {
+            if (g != null && !replaySend(g.toRecord(), mayBeThere, window)) {
               return;
             }
             groups.remove(r.candidateId);
             g = null;
           }
           if (r.type != JournalRecord.BATCH) {
-            if (!replaySend(r, false)) {
+            if (!replaySend(r, false, window)) {
               return;
             }
             continue;
@@ -547,16 +669,27 @@ public final class LogPipeline implements AutoCloseable {
           g.add(r);
         }
         for (ReplayGroup g : groups.values()) {
-          if (!replaySend(g.toRecord(), mayBeThere)) {
+          if (!replaySend(g.toRecord(), mayBeThere, window)) {
             return;
           }
         }
         journal.ack(entries.get(entries.size() - 1));
         acknowledged += entries.size();
+        int entities = 0;
         for (Journal.Entry e : entries) {
+          entities += e.record.entities();
           if (!e.record.spilled && orderedInJournal > 0) {
             orderedInJournal--;
           }
+        }
+        if (entries.get(0).adopted()) {
+          recovered.add(window.delivered);
+          recoveredRejected.add(window.rejected);
+        } else {
+          delivered.add(window.delivered);
+          replayed.add(window.delivered);
+          rejected.add(window.rejected);
+          inJournal.add(-entities);
         }
         dedupeNextWindow = false;
       }
@@ -571,30 +704,52 @@ public final class LogPipeline implements AutoCloseable {
     }
   }
 
+  /** What the sends of one replay window did, taken into the counters when the window is acknowledged. */
+  private static final class Window {
+    long delivered;
+    long rejected;
+  }
+
   /**
-   * Sends one replayed record. On a transient failure the window is tried again later, with deduplication,
+   * Sends one replayed record, once. On a transient failure the window is tried again later, with deduplication,
    * since part of it may have been delivered; returns false then.
    */
-  private boolean replaySend(JournalRecord record, boolean mayBeThere) {
+  private boolean replaySend(JournalRecord record, boolean mayBeThere, Window window) {
+    deliveringSince = System.nanoTime() | 1;
     try {
-      // reading the backend's histories for deduplication can fail like any other request
-      JournalRecord toSend = mayBeThere ? dedupe.filter(record) : record;
-      send(toSend);
-      delivered.add(record.entities());
-      replayed.add(record.entities());
-      return true;
-    } catch (RuntimeException e) {
-      if (isTransient(e)) {
-        lastError.set(describe(e));
-        outage = true;
-        dedupeNextWindow = true;
-        dedupe.clear(); // part of the window may have gone out: read the backend's histories afresh
-        nextProbeNanos = System.nanoTime() + settings.backoff.delayNanos(probeAttempt++);
-        return false;
+      JournalRecord toSend = record;
+      if (mayBeThere) {
+        try {
+          // reading the backend's histories for deduplication can fail like any other request
+          toSend = dedupe.filter(record);
+        } catch (RuntimeException e) {
+          if (isTransient(e)) {
+            return replayFailed(e);
+          }
+          // a read the backend refuses for good: send as it is (a point may repeat; nothing is lost or stuck)
+          lastError.set(describe(e));
+        }
       }
-      reject(record, e);
+      Attempt a = attempt(toSend);
+      if (a.rest != null) {
+        return replayFailed(a.failure);
+      }
+      window.delivered += a.delivered + (record.entities() - toSend.entities()); // deduplicated: already there
+      window.rejected += a.rejected;
       return true;
+    } finally {
+      deliveringSince = 0;
     }
+  }
+
+  private boolean replayFailed(RuntimeException e) {
+    lastError.set(describe(e));
+    outage = true;
+    spillAtOnce = true;
+    dedupeNextWindow = true;
+    dedupe.clear(); // part of the window may have gone out: read the backend's histories afresh
+    nextProbeNanos = System.nanoTime() + Math.max(settings.backoff.delayNanos(probeAttempt++), retryAfterNanos(e));
+    return false;
   }
 
   /** Consecutive batch records of one candidate merged for replay. */
@@ -634,29 +789,16 @@ public final class LogPipeline implements AutoCloseable {
     }
   }
 
-  private void send(JournalRecord record) {
-    if (record.type == JournalRecord.END) {
-      client.updateCandidate(record.candidateId, CandidateUpdate.end(record.status, record.endTime));
-    } else if (record.entities() > 0) {
-      client.logBatch(record.candidateId, record.metrics, record.params, record.tags);
-    }
-  }
-
   private void toJournal(JournalRecord record) {
     try {
       journal.append(record);
       orderedInJournal++;
+      spillAtOnce = true;
       journaled.add(record.entities());
+      inJournal.add(record.entities());
     } catch (IOException e) {
       drop(record.entities(), "the backend is down and the journal cannot be written: " + e);
     }
-  }
-
-  private void reject(JournalRecord record, RuntimeException e) {
-    rejected.add(record.entities());
-    lastError.set(describe(e));
-    warnings.warn("rejected", "The backend refused logged data for candidate {}: {}", record.candidateId,
-        describe(e));
   }
 
   private void sleep(long nanos) {
@@ -670,6 +812,25 @@ public final class LogPipeline implements AutoCloseable {
   static boolean isTransient(RuntimeException e) {
     return e instanceof TransportException
         || e instanceof MlopsServiceException && ((MlopsServiceException) e).isRetryable();
+  }
+
+  /** A request that timed out: the backend hangs, and another attempt would hang as long. */
+  private static boolean timedOut(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.InterruptedIOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The server's {@code Retry-After} in nanoseconds (at most an hour); 0 without one. */
+  private static long retryAfterNanos(RuntimeException e) {
+    if (e instanceof MlopsServiceException) {
+      return ((MlopsServiceException) e).retryAfter()
+          .map(d -> Math.min(d.toNanos(), TimeUnit.HOURS.toNanos(1))).orElse(0L);
+    }
+    return 0L;
   }
 
   private static String describe(RuntimeException e) {

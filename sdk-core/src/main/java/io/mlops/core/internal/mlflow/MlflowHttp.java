@@ -239,7 +239,7 @@ public final class MlflowHttp implements AutoCloseable {
           backoff(attempt, response.header("Retry-After"));
           continue;
         }
-        throw error(status, text, requestId(response), request);
+        throw error(status, text, requestId(response), request, retryAfter(response.header("Retry-After")));
       } catch (IOException e) {
         if (retry == Retry.SAFE && attempt < maxRetries) {
           backoff(attempt, null);
@@ -268,6 +268,12 @@ public final class MlflowHttp implements AutoCloseable {
 
   /** Maps an error answer to the exception of its {@code error_code} (protocol notes §1). */
   static MlopsServiceException error(int status, String text, String requestId, Request request) {
+    return error(status, text, requestId, request, null);
+  }
+
+  /** Like {@link #error(int, String, String, Request)}, keeping the server's {@code Retry-After} (or null). */
+  static MlopsServiceException error(int status, String text, String requestId, Request request,
+      Duration retryAfter) {
     String code = null;
     String message = null;
     try {
@@ -311,7 +317,20 @@ public final class MlflowHttp implements AutoCloseable {
         if (status == 404) {
           return new ResourceNotFoundException(status, code, message, requestId);
         }
-        return new MlopsServiceException(status, code, message, requestId);
+        return new MlopsServiceException(status, code, message, requestId, retryAfter);
+    }
+  }
+
+  /** A {@code Retry-After} in seconds as a duration; null when absent, negative or an HTTP date. */
+  static Duration retryAfter(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(header.trim());
+      return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 86_400));
+    } catch (NumberFormatException httpDate) {
+      return null;
     }
   }
 
