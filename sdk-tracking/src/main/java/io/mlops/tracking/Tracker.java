@@ -173,6 +173,8 @@ public final class Tracker implements AutoCloseable {
 
   /** Default flush interval in milliseconds. */
   public static final long DEFAULT_FLUSH_INTERVAL_MILLIS = 1000;
+  /** Default wait for room in a full queue before a point spills to the journal, in milliseconds. */
+  public static final long DEFAULT_SPILL_AFTER_MILLIS = 5;
   /** Default longest time of one delivery request, in milliseconds. */
   public static final long DEFAULT_DELIVERY_TIMEOUT_MILLIS = 10_000;
   /** Default queue capacity in metric points. */
@@ -394,7 +396,7 @@ public final class Tracker implements AutoCloseable {
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private FullQueuePolicy fullQueuePolicy = FullQueuePolicy.SPILL;
     private Duration blockTimeout = Duration.ofSeconds(5);
-    private Duration spillAfter = Duration.ofMillis(100);
+    private Duration spillAfter = Duration.ofMillis(DEFAULT_SPILL_AFTER_MILLIS);
     private Duration closeTimeout = Duration.ofSeconds(30);
     private Duration deliveryTimeout = Duration.ofMillis(DEFAULT_DELIVERY_TIMEOUT_MILLIS);
     private Path journalDirectory;
@@ -439,8 +441,10 @@ public final class Tracker implements AutoCloseable {
 
     /**
      * Under {@link FullQueuePolicy#SPILL}, how long a log call waits for room before writing its point to the
-     * journal; default 100 ms, longer than a young GC pause, so that only a backend that really falls behind
-     * spills.
+     * journal; default {@value Tracker#DEFAULT_SPILL_AFTER_MILLIS} ms, about a young GC pause of the worker on a
+     * small heap, so that a short burst does not spill. The wait applies only while the backend looks healthy:
+     * once it is known down, the journal holds data already, or the worker has been stuck in one delivery for
+     * longer than this, a full queue spills at once.
      */
     public Builder spillAfter(Duration wait) {
       if (wait.isNegative()) {

@@ -76,10 +76,14 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Appends a record (any thread). The data reaches the disk at the latest on {@link #sync()}. */
-  public synchronized void append(JournalRecord record) throws IOException {
+  public void append(JournalRecord record) throws IOException {
+    byte[] payload = record.encode(); // outside the lock: a spilling log call never waits for an encoding
+    append(payload);
+  }
+
+  private synchronized void append(byte[] payload) throws IOException {
     ensureOpen();
     flushSpilled();
-    byte[] payload = record.encode();
     if (current == null || current.size + HEADER + payload.length > maxSegmentBytes && current.size > 0) {
       startSegment();
     }
@@ -109,7 +113,7 @@ public final class Journal implements AutoCloseable {
     if (spillBuffer.remaining() < HEADER + payload) {
       // larger than the whole buffer cannot happen (ids and keys are short), but never drop a point over it
       append(JournalRecord.batch(candidateId, java.util.List.of(io.mlops.core.Metric.of(key, value, timestamp,
-          step)), java.util.List.of(), java.util.List.of()).asSpilled());
+          step)), java.util.List.of(), java.util.List.of()).asSpilled().encode());
       return;
     }
     int start = spillBuffer.position();
@@ -190,7 +194,7 @@ public final class Journal implements AutoCloseable {
       return true;
     }
     for (Segment s : pending) {
-      if (s.acked < s.size) {
+      if (s.acked < Math.min(s.size, s.end)) {
         return true;
       }
     }
@@ -228,63 +232,117 @@ public final class Journal implements AutoCloseable {
   }
 
   /** The oldest unacknowledged record, if any. */
-  public synchronized Optional<Entry> peek() throws IOException {
-    flushSpilled();
-    while (!pending.isEmpty()) {
-      Segment s = pending.peekFirst();
-      Optional<Entry> e = read(s);
-      if (e.isPresent()) {
-        return e;
-      }
-      if (s == current) {
-        return Optional.empty();
-      }
-      retire(pending.pollFirst());
-    }
-    return Optional.empty();
+  public Optional<Entry> peek() throws IOException {
+    List<Entry> one = peek(1, Integer.MAX_VALUE);
+    return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
   }
 
   /**
    * Up to {@code max} consecutive unacknowledged records of the oldest segment, in order. Acknowledging the last
    * one acknowledges them all.
    */
-  public synchronized List<Entry> peek(int max) throws IOException {
+  public List<Entry> peek(int max) throws IOException {
     return peek(max, Integer.MAX_VALUE);
   }
 
-  /** Like {@link #peek(int)}, also stopping once the records hold {@code maxEntities} metrics, params and tags. */
-  public synchronized List<Entry> peek(int max, int maxEntities) throws IOException {
-    List<Entry> out = new ArrayList<>();
-    Optional<Entry> first = peek();
-    if (!first.isPresent()) {
-      return out;
-    }
-    out.add(first.get());
-    Segment s = first.get().segment;
-    long saved = s.acked;
-    int entities = first.get().record.entities();
-    try {
-      while (out.size() < max && entities < maxEntities) {
-        s.acked = out.get(out.size() - 1).next;
-        Optional<Entry> e = read(s);
-        if (!e.isPresent()) {
+  /**
+   * Like {@link #peek(int)}, also stopping once the records hold {@code maxEntities} metrics, params and tags.
+   * The records are read outside the journal's lock (up to the segment's length when the call began), so that
+   * appends, above all a log call spilling a point, never wait for this disk read. One thread peeks and acks.
+   */
+  public List<Entry> peek(int max, int maxEntities) throws IOException {
+    Segment s;
+    long from;
+    long size;
+    synchronized (this) {
+      flushSpilled();
+      while (true) {
+        if (pending.isEmpty()) {
+          return new ArrayList<>();
+        }
+        s = pending.peekFirst();
+        size = Math.min(s.channel == null ? Files.size(s.path) : s.size, s.end);
+        if (s.acked + HEADER <= size) {
           break;
         }
-        out.add(e.get());
-        entities += e.get().record.entities();
+        if (s == current) {
+          return new ArrayList<>();
+        }
+        retire(pending.pollFirst());
       }
-    } finally {
-      if (s.acked != Long.MAX_VALUE) {
-        s.acked = saved;
+      from = s.acked;
+    }
+    List<Entry> out = new ArrayList<>();
+    try (FileChannel in = FileChannel.open(s.path, StandardOpenOption.READ)) {
+      Region region = new Region(in, size);
+      long pos = from;
+      int entities = 0;
+      while (out.size() < max && entities < maxEntities && pos + HEADER <= size) {
+        ByteBuffer header = region.at(pos, HEADER);
+        int length = header.getInt();
+        int crc = header.getInt();
+        if (length < 0 || pos + HEADER + length > size) {
+          torn(s, "a torn record", pos);
+          break;
+        }
+        ByteBuffer payload = region.at(pos + HEADER, length);
+        byte[] bytes = new byte[length];
+        payload.get(bytes);
+        CRC32 check = new CRC32();
+        check.update(bytes);
+        if ((int) check.getValue() != crc) {
+          torn(s, "a record with a bad checksum", pos);
+          break;
+        }
+        long next = pos + HEADER + length;
+        Entry e = new Entry(s, pos, next, JournalRecord.decode(bytes));
+        out.add(e);
+        entities += e.record.entities();
+        pos = next;
       }
     }
     return out;
   }
 
+  /** Reads a segment in large chunks, so a window of small records costs a few system calls. */
+  private static final class Region {
+    private static final int CHUNK = 4 << 20;
+    private final FileChannel in;
+    private final long size;
+    private ByteBuffer buffer = ByteBuffer.allocate(0);
+    private long start;
+
+    Region(FileChannel in, long size) {
+      this.in = in;
+      this.size = size;
+    }
+
+    /** A buffer positioned at {@code position}, holding at least {@code length} bytes. */
+    ByteBuffer at(long position, int length) throws IOException {
+      if (position < start || position + length > start + buffer.limit()) {
+        int want = (int) Math.min(Math.max(CHUNK, length), size - position);
+        if (buffer.capacity() < want) {
+          buffer = ByteBuffer.allocate(want);
+        }
+        buffer.clear().limit(want);
+        readFully(in, buffer, position);
+        buffer.flip();
+        start = position;
+      }
+      ByteBuffer view = buffer.duplicate();
+      view.position((int) (position - start));
+      view.limit((int) (position - start) + length);
+      return view;
+    }
+  }
+
   /** Marks a record (and every record before it in its segment) delivered. */
-  public synchronized void ack(Entry entry) throws IOException {
+  public void ack(Entry entry) throws IOException {
     Segment s = entry.segment;
-    s.acked = entry.next;
+    synchronized (this) {
+      s.acked = entry.next;
+    }
+    // the ack file outside the lock: only the reading thread acks, and appends need not wait for this write
     Path tmp = dir.resolve(s.name + ".ack.tmp");
     Files.write(tmp, ByteBuffer.allocate(8).putLong(s.acked).array());
     Files.move(tmp, dir.resolve(s.name + ".ack"), StandardCopyOption.ATOMIC_MOVE,
@@ -303,7 +361,7 @@ public final class Journal implements AutoCloseable {
       if (s.channel != null) {
         s.channel.close();
       }
-      if (s.acked >= s.size) {
+      if (s.acked >= Math.min(s.size, s.end)) {
         delete(s);
       }
     }
@@ -338,39 +396,12 @@ public final class Journal implements AutoCloseable {
     writerLock.channel().close();
   }
 
-  private Optional<Entry> read(Segment s) throws IOException {
-    long size = s.channel == null ? Files.size(s.path) : s.size;
-    if (s.acked + HEADER > size) {
-      s.exhausted = true;
-      return Optional.empty();
-    }
-    try (FileChannel in = FileChannel.open(s.path, StandardOpenOption.READ)) {
-      ByteBuffer header = ByteBuffer.allocate(HEADER);
-      readFully(in, header, s.acked);
-      header.flip();
-      int length = header.getInt();
-      int crc = header.getInt();
-      if (length < 0 || s.acked + HEADER + length > size) {
-        return torn(s, "a torn record");
-      }
-      ByteBuffer payload = ByteBuffer.allocate(length);
-      readFully(in, payload, s.acked + HEADER);
-      CRC32 check = new CRC32();
-      check.update(payload.array());
-      if ((int) check.getValue() != crc) {
-        return torn(s, "a record with a bad checksum");
-      }
-      return Optional.of(new Entry(s, s.acked, s.acked + HEADER + length, JournalRecord.decode(payload.array())));
-    }
-  }
-
-  private Optional<Entry> torn(Segment s, String what) {
+  /** A damaged record ends a segment (not the one being written, whose last record may still be arriving). */
+  private synchronized void torn(Segment s, String what, long offset) {
     if (s != current) {
-      LOG.warn("Journal segment {} ends with {} at offset {}; the rest of it is skipped", s.path, what, s.acked);
-      s.exhausted = true;
-      s.acked = s.size = Long.MAX_VALUE;
+      LOG.warn("Journal segment {} ends with {} at offset {}; the rest of it is skipped", s.path, what, offset);
+      s.end = offset;
     }
-    return Optional.empty();
   }
 
   private void startSegment() throws IOException {
@@ -480,7 +511,8 @@ public final class Journal implements AutoCloseable {
     long size;
     long acked;
     long initialAck;
-    boolean exhausted;
+    /** Where the readable records end: before a torn or corrupt one, else at the end of the file. */
+    long end = Long.MAX_VALUE;
 
     Segment(String name, Path path, boolean adopted) {
       this.name = name;

@@ -60,7 +60,7 @@ public final class LogPipeline implements AutoCloseable {
     public int queueCapacity = 1 << 16;
     public Overflow overflow = Overflow.SPILL;
     public Duration blockTimeout = Duration.ofSeconds(5);
-    public Duration spillGrace = Duration.ofMillis(100);
+    public Duration spillGrace = Duration.ofMillis(5);
     public Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10), 4);
     public Duration warningInterval = Duration.ofSeconds(30);
     public Sleeper sleeper = Sleeper.SYSTEM;

@@ -158,4 +158,29 @@ class JournalTest {
       assertThat(j.peek().get().mayHaveBeenDelivered()).isFalse();
     }
   }
+
+  @Test
+  void spilledPoints_areBufferedAndReadBackAsSpilledOnePointBatches() throws Exception {
+    String key = "loss/\u03b4\u00e9" + new String(Character.toChars(0x1D49C)); // 1-, 2-, 3-byte and paired chars
+    try (Journal j = new Journal(dir)) {
+      for (int i = 0; i < 5000; i++) { // more than the 64 KiB buffer holds
+        j.appendSpilledPoint("cand1", key, i / 2.0, 1000 + i, i);
+      }
+      j.append(JournalRecord.end("cand1", CandidateStatus.FINISHED, 5L));
+      assertThat(j.hasPending()).isTrue();
+      List<JournalRecord> read = drain(j);
+      assertThat(read).hasSize(5001);
+      for (int i = 0; i < 5000; i++) {
+        JournalRecord r = read.get(i);
+        assertThat(r.spilled).isTrue();
+        assertThat(r.candidateId).isEqualTo("cand1");
+        assertThat(r.params).isEmpty();
+        assertThat(r.tags).isEmpty();
+        assertThat(r.metrics).containsExactly(Metric.of(key, i / 2.0, 1000 + i, i));
+        assertThat(r.encode()).isEqualTo(JournalRecord.batch("cand1", List.of(Metric.of(key, i / 2.0, 1000 + i,
+            i)), List.of(), List.of()).asSpilled().encode());
+      }
+      assertThat(read.get(5000).type).isEqualTo(JournalRecord.END);
+    }
+  }
 }
