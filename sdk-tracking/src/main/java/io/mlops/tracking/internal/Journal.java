@@ -53,6 +53,8 @@ public final class Journal implements AutoCloseable {
    * close writes them, so they are held no longer than points in the queue would be.
    */
   private final ByteBuffer spillBuffer = ByteBuffer.allocate(SPILL_BUFFER_BYTES);
+  /** Channels of full segments written since the last {@link #sync()}. */
+  private final List<FileChannel> unsynced = new ArrayList<>();
   private final CRC32 spillCrc = new CRC32();
   private static final int SPILL_BUFFER_BYTES = 64 << 10;
 
@@ -178,13 +180,26 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Forces appended records, buffered spilled points included, to the disk. */
-  public synchronized void sync() throws IOException {
-    if (closed) {
-      return;
+  public void sync() throws IOException {
+    List<FileChannel> toForce;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      flushSpilled();
+      toForce = new ArrayList<>(unsynced);
+      unsynced.clear();
+      if (current != null) {
+        toForce.add(current.channel);
+      }
     }
-    flushSpilled();
-    if (current != null) {
-      current.channel.force(false);
+    // fsync outside the lock: it can take long on a busy disk, and appends (a spilling log call) must not wait
+    for (FileChannel ch : toForce) {
+      try {
+        ch.force(false);
+      } catch (java.nio.channels.ClosedChannelException retired) {
+        // a segment replayed and deleted meanwhile needs no forcing
+      }
     }
   }
 
@@ -412,7 +427,7 @@ public final class Journal implements AutoCloseable {
       lock = ch.lock();
     }
     if (current != null) {
-      current.channel.force(false);
+      unsynced.add(current.channel); // forced at the next sync(), outside the lock, not here under it
     }
     String name = writerId + "-" + String.format("%010d", nextSegmentNumber++);
     Segment s = new Segment(name, dir.resolve(name + ".seg"), false);
