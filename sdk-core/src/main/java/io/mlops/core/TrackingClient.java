@@ -203,7 +203,7 @@ public final class TrackingClient implements AutoCloseable {
 
   /**
    * Creates a candidate in RUNNING state. Its {@code user_id} is {@link NewCandidate#userId()} when given, else the
-   * {@value #USER_TAG} tag, else {@value #UNKNOWN_USER}: the rule of MLflow's own client
+   * {@code mlflow.user} tag, else {@code unknown}: the rule of MLflow's own client
    * ({@code TrackingServiceClient.create_run}), applied here for every backend, so that the same user gets the same
    * {@code user_id} (and {@code attributes.user_id} filters select the same candidates) on the local store and on a
    * server, whose {@code runs/create} handler stores the request's {@code user_id} as sent. GitLab ignores it and
