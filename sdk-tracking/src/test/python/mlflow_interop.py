@@ -10,6 +10,10 @@ Subcommands (each prints exactly ONE JSON document on stdout; everything else go
   version                  {"mlflow_version": ..., "python_version": ...}
   dump   <store_dir>       every experiment and every run of the store (all view types)
   write  <store_dir>       writes the deterministic "py-interop" experiment, prints its dump
+  write-metric-edges <store_dir>
+                           writes the "py-metric-edges" experiment (dataset-linked metrics, which
+                           MLflow 3 stores as 5-field lines, and points tied on step and
+                           timestamp with NaN), prints its dump plus "written" ids
   search <store_dir> --experiment-ids ID[,ID] [--filter F] [--order-by CLAUSE]...
          [--view ACTIVE_ONLY|DELETED_ONLY|ALL] [--max-results N]
                            {"run_ids": [...]} in MLflow's result order, all pages
@@ -340,6 +344,76 @@ def check_written(document):
 
 
 # ---------------------------------------------------------------------------------------------
+# write-metric-edges: metric files whose reading has a rule worth pinning down
+# ---------------------------------------------------------------------------------------------
+
+EDGES_EXPERIMENT_NAME = "py-metric-edges"
+# (dataset name, digest) as mlflow.data datasets carry them; MlflowClient.log_metric writes both
+# into the line: "<ts> <value> <step> <name> <digest>" (FileStore._log_run_metric).
+EDGES_DATASET = ("train", "2981c147")
+
+# Per run: key -> points (value, step, timestamp offset, dataset-linked?) in logging order.
+EDGE_RUN_SPECS = [
+    {
+        "name": "py-dataset",
+        "start": T0 + 1_000,
+        "metrics": {
+            # 5-field points read as step 0 in MLflow's file store, so the 3-field step-1 point is
+            # the latest (it would lose to step 3 if the third field were read as the step).
+            "acc": [(0.5, 3, 1_000, True), (0.7, 1, 1_000, False), (0.6, 2, 1_001, True)],
+            # all dataset-linked: every point is step 0, so the latest is the newest timestamp
+            "loss": [(0.9, 0, 3_000, True), (0.5, 1, 2_000, True), (0.7, 2, 1_000, True)],
+        },
+    },
+    {
+        "name": "py-number-first",
+        "start": T0 + 2_000,
+        "metrics": {
+            # ties on (step, timestamp): Python's max keeps the first unless a later key is greater,
+            # and NaN is never greater nor smaller
+            "n": [(0.5, 1, 5, False), (float("nan"), 1, 5, False)],
+            "passed": [(1.0, 1, 5, False), (float("nan"), 1, 5, False), (2.0, 1, 5, False)],
+            "zero": [(-0.0, 1, 5, False), (0.0, 1, 5, False)],
+        },
+    },
+    {
+        "name": "py-nan-first",
+        "start": T0 + 3_000,
+        "metrics": {
+            "n": [(float("nan"), 1, 5, False), (0.5, 1, 5, False)],
+            "passed": [(float("nan"), 1, 5, False), (1.0, 1, 5, False), (2.0, 1, 5, False)],
+            "zero": [(0.0, 1, 5, False), (-0.0, 1, 5, False)],
+        },
+    },
+]
+
+
+def write_metric_edges(store_dir):
+    client, _ = client_for(store_dir)
+    exp_id = client.create_experiment(EDGES_EXPERIMENT_NAME)
+    run_ids = {}
+    for spec in EDGE_RUN_SPECS:
+        run = client.create_run(exp_id, start_time=spec["start"], tags={"mlflow.user": "interop"},
+                                run_name=spec["name"])
+        run_id = run.info.run_id
+        run_ids[spec["name"]] = run_id
+        for key, points in spec["metrics"].items():
+            for value, step, offset, linked in points:
+                name, digest = EDGES_DATASET if linked else (None, None)
+                client.log_metric(run_id, key, value, timestamp=spec["start"] + offset, step=step,
+                                  dataset_name=name, dataset_digest=digest)
+        client.set_terminated(run_id, status="FINISHED", end_time=spec["start"] + 10_000)
+
+    # Fail loudly if MLflow did not write the 5-field lines this fixture is about.
+    first = run_ids["py-dataset"]
+    lines = Path(store_dir, exp_id, first, "metrics", "acc").read_text().splitlines()
+    assert [len(line.split(" ")) for line in lines] == [5, 3, 5], lines
+    document = dump_store(store_dir, only_experiment_ids={exp_id})
+    document["written"] = {"experiment_id": exp_id, "run_ids": run_ids}
+    return document
+
+
+# ---------------------------------------------------------------------------------------------
 # search
 # ---------------------------------------------------------------------------------------------
 
@@ -467,6 +541,8 @@ def main(argv):
     p_dump.add_argument("store_dir")
     p_write = sub.add_parser("write", help="write the deterministic py-interop experiment")
     p_write.add_argument("store_dir")
+    p_edges = sub.add_parser("write-metric-edges", help="write the py-metric-edges experiment")
+    p_edges.add_argument("store_dir")
     p_search = sub.add_parser("search", help="search runs like MlflowClient.search_runs")
     p_search.add_argument("store_dir")
     p_search.add_argument("--experiment-ids", required=True, help="comma-separated ids")
@@ -493,6 +569,8 @@ def main(argv):
         emit(dump_store(args.store_dir))
     elif args.command == "write":
         emit(write_store(args.store_dir))
+    elif args.command == "write-metric-edges":
+        emit(write_metric_edges(args.store_dir))
     elif args.command == "search":
         ids = [i.strip() for i in args.experiment_ids.split(",") if i.strip()]
         emit(search(args.store_dir, ids, args.filter, args.order_by, args.view, args.max_results))

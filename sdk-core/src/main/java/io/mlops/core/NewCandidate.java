@@ -19,7 +19,10 @@ public interface NewCandidate {
   /** Initial tags (system tags such as {@code mlflow.user} included). */
   Map<String, String> tags();
 
-  /** The user, where known. */
+  /**
+   * The user ({@code user_id}). When empty, {@link TrackingClient#createCandidate} records the {@code mlflow.user}
+   * tag, or {@code unknown} without one, as MLflow's client does.
+   */
   Optional<String> userId();
 
   /** A builder. */

@@ -39,6 +39,11 @@ import java.util.stream.Stream;
  * <p>Instances are thread-safe. {@link #close()} releases the backend's resources.
  */
 public final class TrackingClient implements AutoCloseable {
+  /** The tag MLflow's clients record the user in; {@code user_id} is taken from it. */
+  private static final String USER_TAG = "mlflow.user";
+  /** MLflow's {@code user_id} for a run created without a {@value #USER_TAG} tag. */
+  private static final String UNKNOWN_USER = "unknown";
+
   private final MlopsConfig config;
   private final Backend backend;
   private final TrackingStore store;
@@ -197,7 +202,14 @@ public final class TrackingClient implements AutoCloseable {
 
   // ---------------------------------------------------------------- candidates
 
-  /** Creates a candidate in RUNNING state. */
+  /**
+   * Creates a candidate in RUNNING state. Its {@code user_id} is {@link NewCandidate#userId()} when given, else the
+   * {@code mlflow.user} tag, else {@code unknown}: the rule of MLflow's own client
+   * ({@code TrackingServiceClient.create_run}), applied here for every backend, so that the same user gets the same
+   * {@code user_id} (and {@code attributes.user_id} filters select the same candidates) on the local store and on a
+   * server, whose {@code runs/create} handler stores the request's {@code user_id} as sent. GitLab ignores it and
+   * records the token's user.
+   */
   public CandidateInfo createCandidate(NewCandidate candidate) {
     require(Operation.CREATE_CANDIDATE, "createCandidate");
     EntityValidator.experimentId(candidate.experimentId());
@@ -206,7 +218,14 @@ public final class TrackingClient implements AutoCloseable {
     if (candidate.startTime() < 0) {
       throw new ValidationException("startTime", "timestamp", "Start time must not be negative");
     }
-    return store.createCandidate(candidate);
+    return store.createCandidate(withUserId(candidate));
+  }
+
+  private static NewCandidate withUserId(NewCandidate candidate) {
+    if (candidate.userId().isPresent()) {
+      return candidate;
+    }
+    return ImmutableNewCandidate.copyOf(candidate).withUserId(candidate.tags().getOrDefault(USER_TAG, UNKNOWN_USER));
   }
 
   /** The candidate with an id, with its latest metrics, params and tags. */

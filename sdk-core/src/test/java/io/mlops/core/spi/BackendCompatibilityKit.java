@@ -77,6 +77,15 @@ public abstract class BackendCompatibilityKit {
     return true;
   }
 
+  /**
+   * True when the backend records the {@code user_id} a create-candidate request carries, as MLflow's stores do
+   * (the server's {@code _create_run} handler passes the request's {@code user_id} to the store). GitLab ignores it
+   * and records the token's user instead.
+   */
+  protected boolean recordsRequestedUserId() {
+    return true;
+  }
+
   protected String name(String base) {
     return base + "-" + suffix;
   }
@@ -204,6 +213,38 @@ public abstract class BackendCompatibilityKit {
     CandidateInfo ended = client.getCandidate(c.id()).info();
     assertThat(ended.status()).isEqualTo(CandidateStatus.FAILED);
     assertThat(ended.endTime()).hasValue(1_700_000_100_000L);
+  }
+
+  @Test
+  void candidate_userIdIsTheGivenUserElseTheMlflowUserTagElseUnknown() {
+    // MLflow's client (TrackingServiceClient.create_run): user_id = tags.get("mlflow.user", "unknown"), sent to every
+    // store; so the same user gets the same user_id, and attributes.user_id filters agree, on every backend.
+    Experiment e = client.createExperiment(name("users"));
+    CandidateInfo tagged = newCandidate(e, "tagged", 1_700_000_000_000L);
+    CandidateInfo given = client.createCandidate(NewCandidate.builder().experimentId(e.id()).name("given")
+        .startTime(1_700_000_001_000L).putTag("mlflow.user", "kit").userId("kit-explicit").build());
+    CandidateInfo bare = client.createCandidate(NewCandidate.builder().experimentId(e.id()).name("bare")
+        .startTime(1_700_000_002_000L).build());
+    if (!recordsRequestedUserId()) {
+      // the backend's own user: the same for every candidate of one client
+      assertThat(List.of(tagged.userId(), given.userId(), bare.userId())).allSatisfy(u -> assertThat(u)
+          .isPresent().isEqualTo(client.getCandidate(tagged.id()).info().userId()));
+      return;
+    }
+    assertThat(tagged.userId()).contains("kit");
+    assertThat(given.userId()).contains("kit-explicit");
+    assertThat(bare.userId()).contains("unknown");
+    assertThat(client.getCandidate(tagged.id()).info().userId()).contains("kit");
+    assertThat(client.getCandidate(given.id()).info().userId()).contains("kit-explicit");
+    assertThat(client.getCandidate(bare.id()).info().userId()).contains("unknown");
+    if (client.capabilities().supports(Operation.SEARCH_CANDIDATES_WITH_FILTER)) {
+      assertThat(client.searchCandidates(CandidateQuery.builder().addExperimentId(e.id())
+          .filter("attributes.user_id = 'kit'").build()).stream().map(Candidate::id))
+          .containsExactly(tagged.id());
+      assertThat(client.searchCandidates(CandidateQuery.builder().addExperimentId(e.id())
+          .filter("attributes.user_id = 'unknown'").build()).stream().map(Candidate::id))
+          .containsExactly(bare.id());
+    }
   }
 
   @Test

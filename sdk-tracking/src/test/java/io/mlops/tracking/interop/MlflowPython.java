@@ -121,6 +121,14 @@ final class MlflowPython {
     return run("write", store.toAbsolutePath().toString());
   }
 
+  /**
+   * {@code write-metric-edges <store>}: MLflow writes the {@code py-metric-edges} experiment (dataset-linked metrics
+   * as 5-field lines, points tied on step and timestamp with NaN); returns its dump.
+   */
+  JsonNode writeMetricEdges(Path store) {
+    return run("write-metric-edges", store.toAbsolutePath().toString());
+  }
+
   /** {@code search}: the run ids MLflow returns, in its order, over all pages. */
   List<String> search(Path store, List<String> experimentIds, String filter, List<String> orderBy, ViewType view) {
     List<String> args = new ArrayList<>(Arrays.asList("search", store.toAbsolutePath().toString(),

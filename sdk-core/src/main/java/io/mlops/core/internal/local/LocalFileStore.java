@@ -647,13 +647,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     Path metricsDir = runDir.resolve(METRICS);
     for (String key : KeyFolders.keys(metricsDir)) {
       List<Metric> points = io(() -> MetricLines.read(KeyFolders.keyFile(metricsDir, key), key));
-      Metric best = null;
-      for (Metric m : points) {
-        // FileStore._get_metric_from_file: max by (step, timestamp, value)
-        if (best == null || compareLatest(m, best) > 0) {
-          best = m;
-        }
-      }
+      Metric best = MetricLines.latest(points);
       if (best != null) {
         latest.put(key, best);
       }
@@ -663,14 +657,6 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
         .params(KeyFolders.read(runDir.resolve(PARAMS)))
         .tags(KeyFolders.read(runDir.resolve(TAGS)))
         .build();
-  }
-
-  private static int compareLatest(Metric a, Metric b) {
-    int c = Long.compare(a.step(), b.step());
-    if (c == 0) {
-      c = Long.compare(a.timestamp(), b.timestamp());
-    }
-    return c != 0 ? c : Double.compare(a.value(), b.value());
   }
 
   // ---------------------------------------------------------------- artifacts

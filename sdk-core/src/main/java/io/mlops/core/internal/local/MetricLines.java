@@ -13,7 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file store's metric files: one point per line, {@code "<timestamp_ms> <value> <step>"} (MLflow's
- * {@code _log_run_metric}; readers accept 2, 3 or 5 fields, {@code _get_metric_from_line}).
+ * {@code FileStore._log_run_metric}), read as MLflow's {@code FileStore} reads them: 2, 3 or 5 fields
+ * ({@code _get_metric_from_line}), the latest point chosen by {@link #latest}.
+ *
+ * <p>MLflow 3 writes five fields, {@code "<ts> <value> <step> <dataset name> <dataset digest>"}, for a metric
+ * logged with a dataset. Its reader takes the step only from a 3-field line ({@code int(parts[2]) if len(parts) == 3
+ * else 0}), so every 5-field point reads as step 0 in MLflow's history, latest values and searches; so it does
+ * here. (MLflow's {@code migrate-filestore} reads the third field instead; docs/local-store.md.)
  */
 final class MetricLines {
   private static final Logger LOG = LoggerFactory.getLogger(MetricLines.class);
@@ -85,6 +91,38 @@ final class MetricLines {
     }
   }
 
+  /**
+   * The latest point of a history in file order, as {@code FileStore._get_metric_from_file} picks it:
+   * {@code max(points, key=lambda m: (m.step, m.timestamp, m.value))}. Python's {@code max} keeps the first of
+   * equal keys and replaces it only by a strictly greater key, and the tuples compare with Python's float
+   * operators, so on a tie of step and timestamp the earlier point stays when the values are equal ({@code -0.0} and
+   * {@code 0.0} included) and whenever either value is NaN (NaN is neither greater nor smaller than anything). Hence
+   * {@code 0.5, NaN} keeps 0.5, {@code NaN, 0.5} keeps NaN, and {@code NaN, 1.0, 2.0} keeps NaN although 2.0 &gt;
+   * 1.0. Returns null for an empty history.
+   */
+  static Metric latest(List<Metric> points) {
+    Metric best = null;
+    for (Metric m : points) {
+      if (best == null || isGreater(m, best)) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  /** Python's {@code (a.step, a.timestamp, a.value) > (b.step, b.timestamp, b.value)}. */
+  private static boolean isGreater(Metric a, Metric b) {
+    if (a.step() != b.step()) {
+      return a.step() > b.step();
+    }
+    if (a.timestamp() != b.timestamp()) {
+      return a.timestamp() > b.timestamp();
+    }
+    // Python compares the first elements that are not ==; NaN is never == (nor >), -0.0 == 0.0. The primitive
+    // operator has exactly these semantics, where Double.compare would rank NaN highest and -0.0 below 0.0.
+    return a.value() > b.value();
+  }
+
   private static Metric parse(String key, String text, int start, int end) {
     String line = text.substring(start, end).trim();
     if (line.isEmpty()) {
@@ -97,7 +135,8 @@ final class MetricLines {
     try {
       long ts = Long.parseLong(parts[0]);
       double value = parseDouble(parts[1]);
-      long step = parts.length >= 3 ? Long.parseLong(parts[2]) : 0L;
+      // MLflow 3.17 _get_metric_from_line: a 5-field (dataset-linked) line has step 0; its third field is not read
+      long step = parts.length == 3 ? Long.parseLong(parts[2]) : 0L;
       return Metric.of(key, value, ts, step);
     } catch (NumberFormatException e) {
       return null;

@@ -19,6 +19,12 @@ class GitlabCompatibilityTest extends BackendCompatibilityKit {
     GitlabFake.install(wm);
   }
 
+  /** runs.rb: {@code user_id} "This will be ignored"; GitLab records the token's user. */
+  @Override
+  protected boolean recordsRequestedUserId() {
+    return false;
+  }
+
   @Override
   protected TrackingClient openClient() {
     return GitlabStubs.client(wm);

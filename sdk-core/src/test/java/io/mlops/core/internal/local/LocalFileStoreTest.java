@@ -274,6 +274,72 @@ class LocalFileStoreTest {
   }
 
   @Test
+  void metricFile_fiveFieldLinesOfDatasetLinkedMetricsReadWithStepZeroAsMlflowsFileStoreReadsThem() throws Exception {
+    // MLflow 3 writes "<ts> <value> <step> <dataset name> <dataset digest>" for a metric logged with a dataset
+    // (FileStore._log_run_metric), but FileStore._get_metric_from_line takes the step from 3-field lines only: the
+    // history and the latest value MLflow shows for such a line have step 0.
+    String exp = store.createExperiment("five-fields", Optional.empty(), Map.of());
+    CandidateInfo c = newCandidate(exp, "r");
+    CandidateInfo other = newCandidate(exp, "other");
+    Path file = dir.resolve("mlruns").resolve(exp).resolve(c.id()).resolve("metrics/acc");
+    Files.writeString(file, "1000 0.5 3 train 2981c147\n1000 0.7 1\n1001 0.6 2 train 2981c147\n");
+    store.logBatch(other.id(), List.of(Metric.of("acc", 0.5, 1000, 1)), List.of(), List.of());
+
+    List<Metric> h = store.getMetricHistory(c.id(), "acc", Optional.empty()).items();
+    assertThat(h).extracting(Metric::step).containsExactly(0L, 1L, 0L);
+    assertThat(h).extracting(Metric::value).containsExactly(0.5, 0.7, 0.6);
+    assertThat(h).extracting(Metric::timestamp).containsExactly(1000L, 1000L, 1001L);
+    // max by (step, timestamp, value): the 3-field line at step 1 beats both dataset-linked points (step 0)
+    Metric latest = store.getCandidate(c.id()).data().metrics().get("acc");
+    assertThat(latest.value()).isEqualTo(0.7);
+    assertThat(latest.step()).isEqualTo(1L);
+    // searches compare the same latest value
+    assertThat(store.searchCandidates(CandidateQuery.builder().addExperimentId(exp).filter("metrics.acc = 0.7")
+        .build()).items()).extracting(Candidate::id).containsExactly(c.id());
+    assertThat(store.searchCandidates(CandidateQuery.builder().addExperimentId(exp).filter("metrics.acc = 0.5")
+        .build()).items()).extracting(Candidate::id).containsExactly(other.id());
+  }
+
+  @Test
+  void latestMetric_ofPointsTiedOnStepAndTimestampFollowsPythonsMaxWhereNaNNeverComparesGreater() throws Exception {
+    // FileStore._get_metric_from_file: max(points, key=(step, timestamp, value)). Python's max keeps the first of
+    // equal keys and replaces it only by a strictly greater one; a NaN value is neither greater nor smaller than
+    // anything, so on a tie of step and timestamp the earlier point stays whenever either value is NaN.
+    String exp = store.createExperiment("nan-ties", Optional.empty(), Map.of());
+    CandidateInfo numberFirst = newCandidate(exp, "number-first");
+    CandidateInfo nanFirst = newCandidate(exp, "nan-first");
+    writeMetric(exp, numberFirst, "n", "5 0.5 1\n5 nan 1\n");
+    writeMetric(exp, nanFirst, "n", "5 nan 1\n5 0.5 1\n");
+    writeMetric(exp, numberFirst, "blocked", "5 nan 1\n5 1.0 1\n5 2.0 1\n");
+    writeMetric(exp, numberFirst, "passed", "5 1.0 1\n5 nan 1\n5 2.0 1\n");
+    writeMetric(exp, numberFirst, "zero", "5 -0.0 1\n5 0.0 1\n");
+    writeMetric(exp, numberFirst, "later", "5 nan 1\n6 0.1 1\n4 9.0 2\n5 nan 2\n");
+
+    Map<String, Metric> a = store.getCandidate(numberFirst.id()).data().metrics();
+    assertThat(a.get("n").value()).isEqualTo(0.5);
+    assertThat(store.getCandidate(nanFirst.id()).data().metrics().get("n").value()).isNaN();
+    assertThat(a.get("blocked").value()).as("a NaN kept on a tie blocks later, larger values of that tie").isNaN();
+    assertThat(a.get("passed").value()).isEqualTo(2.0);
+    assertThat(a.get("zero").value()).as("-0.0 == 0.0: the first stays").isEqualTo(-0.0);
+    assertThat(Double.doubleToRawLongBits(a.get("zero").value())).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    // a larger step, then a larger timestamp, still win over anything, NaN included
+    assertThat(a.get("later").value()).isNaN();
+    assertThat(a.get("later").step()).isEqualTo(2L);
+    assertThat(a.get("later").timestamp()).isEqualTo(5L);
+
+    assertThat(store.searchCandidates(CandidateQuery.builder().addExperimentId(exp).filter("metrics.n = 0.5")
+        .build()).items()).extracting(Candidate::id).containsExactly(numberFirst.id());
+    assertThat(store.searchCandidates(CandidateQuery.builder().addExperimentId(exp).addOrderBy("metrics.n DESC")
+        .build()).items()).extracting(Candidate::id).as("NaN sorts after numbers")
+        .containsExactly(numberFirst.id(), nanFirst.id());
+  }
+
+  private void writeMetric(String experimentId, CandidateInfo c, String key, String lines) throws Exception {
+    Files.writeString(dir.resolve("mlruns").resolve(experimentId).resolve(c.id()).resolve("metrics").resolve(key),
+        lines);
+  }
+
+  @Test
   void concurrentThreads_loggingIntoOneCandidateLoseNothing() throws Exception {
     CandidateInfo c = newCandidate("0", "r");
     int threads = 8;

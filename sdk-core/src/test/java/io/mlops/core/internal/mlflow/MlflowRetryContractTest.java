@@ -256,7 +256,8 @@ class MlflowRetryContractTest {
 
     assertThat(created.id()).isEqualTo(RUN_ID);
     wm.verify(1, postRequestedFor(urlEqualTo(API + "runs/create")).withRequestBody(equalToJson(
-        "{\"experiment_id\":\"1\",\"start_time\":" + T0 + ",\"run_name\":\"brave-fox-1\",\"tags\":[{\"key\":"
+        "{\"experiment_id\":\"1\",\"start_time\":" + T0 + ",\"run_name\":\"brave-fox-1\",\"user_id\":\"unknown\","
+            + "\"tags\":[{\"key\":"
             + "\"mlops.client_request_id\",\"value\":\"${json-unit.any-string}\"}]}")));
     String requestId = clientRequestIds().get(0);
     wm.verify(1, postRequestedFor(urlEqualTo(API + "runs/search")).withRequestBody(equalToJson(
