@@ -146,6 +146,35 @@ class TrackerDeliveryTest {
   }
 
   @Test
+  void eachRefusal_isCounted_andWarnedOncePerKeyWithTheBackendsMessage() {
+    FlakyBackend backend = new FlakyBackend(dir.resolve("mlruns"), Capabilities.mlflowDefaults("unlimited names"));
+    TrackingClient client = localClient(backend);
+    tracker = builder(client).build();
+    ActiveCandidate c = tracker.startCandidate("warn-once");
+    String poisoned = "\u03b4".repeat(200);
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    FlushResult r;
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 5; i++) {
+        c.logMetric(poisoned, i, i);
+        c.logMetric("fine", i, i);
+        tracker.flush().join(); // five separate deliveries, five refusals
+      }
+      r = tracker.flush().join();
+    } finally {
+      System.setErr(stderr);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(r.rejected()).isEqualTo(5);
+    assertThat(r.delivered()).isEqualTo(5);
+    assertBalanced(r);
+    assertThat(log.split("refused metric '" + poisoned + "'", -1)).as(log).hasSize(2); // exactly one warning
+    assertThat(log).contains("cannot be stored").contains(c.id());
+  }
+
+  @Test
   void journalReplayedByANewTracker_isCountedApart_andNoCountGoesNegative() {
     FlakyBackend backend = new FlakyBackend(dir.resolve("mlruns"));
     TrackingClient client = localClient(backend);
