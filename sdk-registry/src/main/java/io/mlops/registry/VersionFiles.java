@@ -37,12 +37,14 @@ import java.util.stream.Stream;
  *       of the path, through the backend as for every candidate download;
  *   <li>{@code models:/<name>/<version>} and {@code models:/<name>@<alias>}: the files of that registered version,
  *       followed for at most {@value #MAX_HOPS} hops;
+ *   <li>other artifact-proxy URIs of the tracking server (an MLflow 3 logged model's storage location
+ *       {@code mlflow-artifacts:/<exp>/models/m-<id>/artifacts}): those files, through the proxy;
  *   <li>{@code file:} URIs and absolute paths outside every candidate: the local folder or file, which must exist on
  *       this machine, copied without following any link out of it.
  * </ul>
  *
- * Anything else (logged models {@code models:/m-<id>}, {@code s3://}, proxy URIs outside the version's candidate) is
- * an {@link OperationNotSupportedException} naming the URI, before anything is written.
+ * Anything else ({@code models:/m-<id>} itself where the backend answers it as the download URI, {@code s3://},
+ * another server's proxy) is an {@link OperationNotSupportedException} naming the URI, before anything is written.
  */
 final class VersionFiles {
   /** How many {@code models:/} sources naming other versions are followed before giving up (a loop). */
@@ -119,8 +121,11 @@ final class VersionFiles {
         case FILE:
           return local(uri, where);
         case PROXY:
-          throw new OperationNotSupportedException(WHO, "downloading " + where + " from '" + uri + "': an "
-              + "artifact-proxy source outside the artifacts of the version's candidate");
+          if (location.onTrackingServer(trackingAuthority)) {
+            return new ProxySource(uri);
+          }
+          throw new OperationNotSupportedException(WHO, "downloading " + where + " from '" + uri + "': artifacts "
+              + "behind another server's artifact proxy than the tracking server's");
         default:
           throw new OperationNotSupportedException(WHO, "downloading " + where + " from '" + uri + "': only "
               + "runs:/, models:/<name>/<version>, file: and MLflow artifact-proxy sources (mlflow-artifacts:/..., "
@@ -229,6 +234,20 @@ final class VersionFiles {
     @Override
     public Path downloadInto(Path staging, TransferListener listener) {
       return tracking.downloadArtifacts(candidateId, path, staging, listener);
+    }
+  }
+
+  /** Files behind the tracking server's artifact proxy that are no candidate's, through the backend. */
+  final class ProxySource implements Source {
+    private final String uri;
+
+    ProxySource(String uri) {
+      this.uri = uri;
+    }
+
+    @Override
+    public Path downloadInto(Path staging, TransferListener listener) {
+      return tracking.downloadArtifactsAt(uri, staging, listener);
     }
   }
 
