@@ -70,6 +70,12 @@ import org.semver4j.Semver;
  * then both look; the version with the lower backend number wins and the other is removed, its caller getting
  * a {@link ResourceAlreadyExistsException}. Resolutions of model URIs are cached (short TTL) and invalidated by
  * this object's own writes. Thread-safe.
+ *
+ * <p>Registries that MLflow created work as they are: a version without a semantic version has an empty
+ * {@link RegisteredVersion#semver()} and is named by MLflow's version number ({@code models:/churn/3}, or {@code "3"}
+ * wherever a method takes a version); aliases resolve on any version; {@link #latest(String, boolean)} falls back to
+ * the highest number when a model has no semantic version; {@link #download} copies exactly what the version's
+ * source names ({@code runs:/<run_id>/model}, {@code mlflow-artifacts:/...}, {@code file:...}).
  */
 public final class ModelRegistry implements AutoCloseable {
   /** Tag with the path of the version's files inside the candidate's artifacts. */

@@ -59,8 +59,8 @@ public final class ModelUri {
     String name = rest.substring(0, slash);
     String ref = rest.substring(slash + 1);
     EntityValidator.modelName(name);
-    if (ref.equals("latest")) {
-      return new ModelUri(name, Kind.LATEST, ref);
+    if (ref.equalsIgnoreCase("latest")) { // MLflow compares the suffix case-insensitively (_parse_model_uri)
+      return new ModelUri(name, Kind.LATEST, "latest");
     }
     if (VersionRef.isNumber(ref)) {
       return new ModelUri(name, Kind.NUMBER, VersionRef.number(ref));

@@ -88,6 +88,20 @@ class ModelRegistryNativeVersionsTest {
   }
 
   @Test
+  void numberedVersions_takeLinksDeploymentsAndTheTrainingConfiguration_byNumber() {
+    nativeVersion("churn", "runs:/" + candidate.id() + "/model", true);
+
+    registry.link("churn", "1", "https://gitlab.example.com/t/c/-/issues/7", "issue", null);
+    registry.recordDeployment("churn", "1", "production", null);
+
+    assertThat(registry.links("churn", "1")).extracting(LinkedItem::relation).containsExactly("issue");
+    assertThat(registry.resolve("models:/churn/1").lastDeployment()).map(Deployment::environment)
+        .hasValue("production");
+    assertThat(registry.trainingConfiguration(registry.resolve("models:/churn/1")))
+        .containsEntry("model.version", "1").containsEntry("param.lr", "0.5");
+  }
+
+  @Test
   void versionNumbers_nameSemverVersionsToo_andStayApartFromSemvers() {
     nativeVersion("churn", root() + "/model", true);
     registry.promote(Promotion.builder().candidateId(candidate.id()).modelName("churn")

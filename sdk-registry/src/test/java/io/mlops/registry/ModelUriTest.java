@@ -29,6 +29,7 @@ class ModelUriTest {
     assertThat(ModelUri.parse("models:/churn/007")).isEqualTo(ModelUri.number("churn", "7"));
     assertThat(ModelUri.parse("models:/churn/3")).isNotEqualTo(ModelUri.parse("models:/churn/3.0.0"));
     assertThatThrownBy(() -> ModelUri.number("churn", "3.0")).isInstanceOf(ValidationException.class);
+    assertThat(ModelUri.parse("models:/churn/Latest")).isEqualTo(ModelUri.latest("churn"));
   }
 
   @Test
