@@ -103,23 +103,9 @@ final class ArtifactLocation {
     return uri.getHost().toLowerCase(Locale.ROOT) + (port < 0 ? "" : ":" + port);
   }
 
+  /** What kind of store the URI names. */
   Kind kind() {
     return kind;
-  }
-
-  /** The decoded path segments (for the proxy, the part after the proxy route). */
-  List<String> segments() {
-    return segments;
-  }
-
-  /** The authority ({@code host:port}), {@code ""} when the URI names none. */
-  String authority() {
-    return authority;
-  }
-
-  /** The segments as a {@code /}-separated path. */
-  String path() {
-    return String.join("/", segments);
   }
 
   /**

@@ -450,7 +450,7 @@ public final class ModelRegistry implements AutoCloseable {
     invalidate(modelName);
   }
 
-  /** Deletes a version (and the aliases pointing at it). */
+  /** Deletes a version (and the aliases pointing at it), named as in {@link #version}. */
   public void deleteVersion(String modelName, String semver) {
     registry.deleteModelVersion(modelName, version(modelName, semver).backendVersion());
     invalidate(modelName);
@@ -464,7 +464,10 @@ public final class ModelRegistry implements AutoCloseable {
 
   // ---------------------------------------------------------------- aliases and URIs
 
-  /** Points an alias (e.g. {@code champion}) at a version, moving it from any other version. */
+  /**
+   * Points an alias (e.g. {@code champion}) at a version, moving it from any other version; the version is named by
+   * its semantic version or its number (a version MLflow created has only the number), as in {@link #version}.
+   */
   public void setAlias(String modelName, String alias, String semver) {
     EntityValidator.alias(alias);
     registry.setAlias(modelName, alias, version(modelName, semver).backendVersion());

@@ -124,8 +124,10 @@ final class VersionFiles {
           if (location.onTrackingServer(trackingAuthority)) {
             return new ProxySource(uri);
           }
-          throw new OperationNotSupportedException(WHO, "downloading " + where + " from '" + uri + "': artifacts "
-              + "behind another server's artifact proxy than the tracking server's");
+          throw new OperationNotSupportedException(WHO, "downloading " + where + " from '" + uri + "': "
+              + (trackingAuthority.isEmpty() ? "an MLflow artifact-proxy URI, which only a tracking server serves "
+                  + "(this registry is a local store)"
+                  : "artifacts behind another server's artifact proxy than the tracking server's"));
         default:
           throw new OperationNotSupportedException(WHO, "downloading " + where + " from '" + uri + "': only "
               + "runs:/, models:/<name>/<version>, file: and MLflow artifact-proxy sources (mlflow-artifacts:/..., "
@@ -223,14 +225,6 @@ final class VersionFiles {
       this.path = path;
     }
 
-    String candidateId() {
-      return candidateId;
-    }
-
-    String path() {
-      return path;
-    }
-
     @Override
     public Path downloadInto(Path staging, TransferListener listener) {
       return tracking.downloadArtifacts(candidateId, path, staging, listener);
@@ -257,10 +251,6 @@ final class VersionFiles {
 
     LocalSource(Path path) {
       this.path = path;
-    }
-
-    Path path() {
-      return path;
     }
 
     @Override
