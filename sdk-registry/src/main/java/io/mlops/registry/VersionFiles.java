@@ -39,8 +39,9 @@ import java.util.stream.Stream;
  *       followed for at most {@value #MAX_HOPS} hops;
  *   <li>other artifact-proxy URIs of the tracking server (an MLflow 3 logged model's storage location
  *       {@code mlflow-artifacts:/<exp>/models/m-<id>/artifacts}): those files, through the proxy;
- *   <li>{@code file:} URIs and absolute paths outside every candidate: the local folder or file, which must exist on
- *       this machine, copied without following any link out of it.
+ *   <li>{@code file:} URIs and absolute paths outside every candidate (or any, against a tracking server, which cannot
+ *       serve them): the local folder or file, which must exist on this machine, copied without following any link
+ *       out of it.
  * </ul>
  *
  * Anything else ({@code models:/m-<id>} itself where the backend answers it as the download URI, {@code s3://},
@@ -113,7 +114,13 @@ final class VersionFiles {
         continue;
       }
       ArtifactLocation location = ArtifactLocation.parse(uri);
-      Optional<Source> inCandidate = current.candidateId().flatMap(id -> underCandidate(id, location));
+      // A file: URI names a file of the machine the store is on. On a local store that is this machine and the
+      // candidate's checked download reads it; a server cannot serve file: artifact roots through its proxy, so
+      // against a server the files are read here when this machine has them (a shared drive), as MLflow's client
+      // reads them, and otherwise the error says where they are.
+      boolean viaCandidate = location.kind() != ArtifactLocation.Kind.FILE || trackingAuthority.isEmpty();
+      Optional<Source> inCandidate = viaCandidate
+          ? current.candidateId().flatMap(id -> underCandidate(id, location)) : Optional.empty();
       if (inCandidate.isPresent()) {
         return inCandidate.get();
       }
