@@ -544,16 +544,19 @@ public final class ModelRegistry implements AutoCloseable {
    * {@code runs:/<run_id>/<path>} is that candidate's {@code path}; a URI inside the artifacts of the version's
    * candidate ({@code mlflow-artifacts:/<exp>/<run_id>/artifacts/<path>}, the server's artifact proxy
    * {@code http(s)://<server>/api/2.0/mlflow-artifacts/artifacts/...}, the local store's {@code file:} URIs) is the
-   * candidate's files under that path; {@code models:/<name>/<version>} is that version's files; another {@code file:}
-   * URI or absolute path is a local folder or file, copied without following links out of it.
+   * candidate's files under that path; other files behind the tracking server's proxy (an MLflow 3 logged model's
+   * {@code mlflow-artifacts:/<exp>/models/m-<id>/artifacts}) are read through it; {@code models:/<name>/<version>}
+   * is that version's files; another {@code file:} URI or absolute path is a local folder or file, copied without
+   * following links out of it.
    *
    * @return the target directory, as an absolute path
    * @throws ValidationException when {@code target} is a file or a non-empty directory, or the source could leave
    *     the folder it names
    * @throws ResourceNotFoundException when a {@code file:} source does not exist on this machine (it names a folder
    *     of the machine that registered the version, e.g. the tracking server's)
-   * @throws io.mlops.core.OperationNotSupportedException for sources this SDK cannot read (logged models
-   *     {@code models:/m-<id>}, {@code s3://} and other stores), naming the source
+   * @throws io.mlops.core.OperationNotSupportedException for sources this SDK cannot read ({@code s3://} and other
+   *     stores, another server's proxy, a logged model {@code models:/m-<id>} that the backend does not resolve to
+   *     its artifact location), naming the source
    */
   public Path download(RegisteredVersion version, Path target, TransferListener listener) {
     Path dir = target.toAbsolutePath().normalize();
