@@ -21,6 +21,12 @@ public interface ModelVersion {
    */
   String PROMOTED_FROM_TAG = "mlops.promoted_from";
 
+  /**
+   * Tag with the path of the version's files inside its candidate's artifacts ({@code ""} for all of them), set when
+   * the registry promotes a candidate; versions that MLflow created have no such tag.
+   */
+  String ARTIFACT_PATH_TAG = "mlops.artifact_path";
+
   /** The model's name. */
   String modelName();
 

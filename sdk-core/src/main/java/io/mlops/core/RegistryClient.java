@@ -170,6 +170,20 @@ public final class RegistryClient implements AutoCloseable {
     return store.getModelVersion(name, version);
   }
 
+  /**
+   * Where a version's files can be downloaded from, as MLflow's {@code get-download-uri} answers it: the version's
+   * storage location, which is its {@code source} unless that named another registered or logged model (e.g.
+   * {@code runs:/<run_id>/model}, {@code mlflow-artifacts:/1/<run_id>/artifacts/model}, {@code file:///...}).
+   *
+   * @throws ResourceNotFoundException when the model or the version does not exist
+   */
+  public String getModelVersionDownloadUri(String name, String version) {
+    require(Operation.MODEL_REGISTRY, "getModelVersionDownloadUri");
+    EntityValidator.modelName(name);
+    requireVersionId(version);
+    return store.downloadUri(name, version);
+  }
+
   /** All versions of a model, fetched page by page. */
   public PagedIterable<ModelVersion> listModelVersions(String name) {
     require(Operation.MODEL_REGISTRY, "listModelVersions");

@@ -5,6 +5,7 @@ import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.BatchDelivery;
 import io.mlops.core.internal.BatchSplitter;
 import io.mlops.core.internal.EntityValidator;
+import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.Capabilities;
 import io.mlops.core.spi.Operation;
@@ -526,6 +527,86 @@ public final class TrackingClient implements AutoCloseable {
       }
     }
     throw new ResourceNotFoundException("No artifact '" + path + "' in candidate " + candidateId);
+  }
+
+  /**
+   * Downloads what an artifact URI of the backend names when it is no candidate's artifacts, such as a registered
+   * version's storage location or an MLflow 3 logged model ({@code mlflow-artifacts:/<exp>/models/m-<id>/artifacts}
+   * on a tracking server), into {@code targetDirectory}: a folder's tree directly into it, a single file as
+   * {@code targetDirectory/<name>}. Checked as {@link #downloadArtifacts(String, String, Path, TransferListener)}:
+   * each file goes to a temporary file first, its size must match the listing, and no path may leave
+   * {@code targetDirectory}.
+   *
+   * @return {@code targetDirectory}, or the downloaded file
+   * @throws OperationNotSupportedException when the backend cannot read that URI (the local stores: use the path of
+   *     a {@code file:} URI directly)
+   * @throws ResourceNotFoundException when nothing is stored there
+   */
+  public Path downloadArtifactsAt(String artifactUri, Path targetDirectory, TransferListener listener) {
+    require(Operation.DOWNLOAD_ARTIFACT, "downloadArtifactsAt");
+    Objects.requireNonNull(artifactUri, "artifactUri");
+    if (Files.exists(targetDirectory) && !Files.isDirectory(targetDirectory)) {
+      throw new ValidationException(targetDirectory.toString(), "download-target",
+          "Download target " + targetDirectory + " is a file, not a directory");
+    }
+    ArtifactStore artifacts = backend.artifactStore();
+    List<ArtifactInfo> files = new ArrayList<>();
+    collectAt(artifacts, artifactUri, "", files);
+    if (files.isEmpty()) {
+      // The proxy lists a file as an empty folder: look the URI up as a file in its parent.
+      String uri = artifactUri.replaceAll("/+$", "");
+      int slash = uri.lastIndexOf('/');
+      String name = slash < 0 ? "" : uri.substring(slash + 1);
+      ArtifactInfo file = name.isEmpty() ? null : artifacts.listAt(uri.substring(0, slash), "").stream()
+          .filter(a -> !a.isDirectory() && ArtifactPaths.normalize(a.path()).equals(name)).findFirst().orElse(null);
+      if (file == null) {
+        throw new ResourceNotFoundException("No artifacts at " + artifactUri);
+      }
+      Path local = ArtifactPaths.resolveUnder(targetDirectory, name);
+      downloadCheckedAt(artifacts, uri.substring(0, slash), file, local, listener);
+      return local;
+    }
+    for (ArtifactInfo f : files) {
+      downloadCheckedAt(artifacts, artifactUri, f, ArtifactPaths.resolveUnder(targetDirectory, f.path()), listener);
+    }
+    return targetDirectory;
+  }
+
+  private static void collectAt(ArtifactStore artifacts, String uri, String dir, List<ArtifactInfo> out) {
+    for (ArtifactInfo info : artifacts.listAt(uri, dir)) {
+      if (info.isDirectory()) {
+        collectAt(artifacts, uri, ArtifactPaths.normalize(info.path()), out);
+      } else {
+        out.add(info);
+      }
+    }
+  }
+
+  private static void downloadCheckedAt(ArtifactStore artifacts, String uri, ArtifactInfo file, Path target,
+      TransferListener listener) {
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw new TransportException("Cannot create " + target.getParent() + ": " + e.getMessage(), e);
+    }
+    artifacts.downloadFileAt(uri, ArtifactPaths.normalize(file.path()), target, listener);
+    if (file.fileSize().isPresent()) {
+      long actual;
+      try {
+        actual = Files.size(target);
+      } catch (IOException e) {
+        throw new TransportException("Cannot read " + target + ": " + e.getMessage(), e);
+      }
+      if (actual != file.fileSize().getAsLong()) {
+        try {
+          Files.deleteIfExists(target);
+        } catch (IOException ignored) {
+          // reported below
+        }
+        throw new TransportException("Downloaded " + file.path() + " of " + uri + " has " + actual
+            + " bytes but the listing says " + file.fileSize().getAsLong() + "; the file was removed", null);
+      }
+    }
   }
 
   /** Closes the backend; idempotent. */

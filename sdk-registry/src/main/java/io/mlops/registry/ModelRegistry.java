@@ -70,10 +70,16 @@ import org.semver4j.Semver;
  * then both look; the version with the lower backend number wins and the other is removed, its caller getting
  * a {@link ResourceAlreadyExistsException}. Resolutions of model URIs are cached (short TTL) and invalidated by
  * this object's own writes. Thread-safe.
+ *
+ * <p>Registries that MLflow created work as they are: a version without a semantic version has an empty
+ * {@link RegisteredVersion#semver()} and is named by MLflow's version number ({@code models:/churn/3}, or {@code "3"}
+ * wherever a method takes a version); aliases resolve on any version; {@link #latest(String, boolean)} falls back to
+ * the highest number when a model has no semantic version; {@link #download} copies exactly what the version's
+ * source names ({@code runs:/<run_id>/model}, {@code mlflow-artifacts:/...}, {@code file:...}).
  */
 public final class ModelRegistry implements AutoCloseable {
   /** Tag with the path of the version's files inside the candidate's artifacts. */
-  public static final String ARTIFACT_PATH_TAG = "mlops.artifact_path";
+  public static final String ARTIFACT_PATH_TAG = ModelVersion.ARTIFACT_PATH_TAG;
   /** Prefix of the tags holding linked items. */
   public static final String LINK_TAG_PREFIX = "mlops.link.";
   /** Prefix of the tags holding deployment records. */
@@ -84,6 +90,7 @@ public final class ModelRegistry implements AutoCloseable {
   private final TrackingClient tracking;
   private final RegistryClient registry;
   private final Cache<ModelUri, RegisteredVersion> cache;
+  private final VersionFiles files;
   private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> generations =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -98,6 +105,28 @@ public final class ModelRegistry implements AutoCloseable {
       throw e;
     }
     this.cache = Caffeine.newBuilder().expireAfterWrite(b.cacheTtl).maximumSize(b.cacheSize).build();
+    this.files = new VersionFiles(tracking, new VersionFiles.Versions() {
+      @Override
+      public RegisteredVersion resolve(ModelUri uri) {
+        return ModelRegistry.this.resolve(uri);
+      }
+
+      @Override
+      public String downloadUri(RegisteredVersion version) {
+        return registry.getModelVersionDownloadUri(version.modelName(), version.backendVersion());
+      }
+    }, trackingAuthority(config.trackingUri()));
+  }
+
+  /** {@code host:port} of an http(s) tracking URI, where {@code mlflow-artifacts:} URIs without a host live. */
+  private static String trackingAuthority(String trackingUri) {
+    try {
+      URI uri = new URI(trackingUri);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      return scheme.equals("http") || scheme.equals("https") ? ArtifactLocation.authority(uri) : "";
+    } catch (URISyntaxException notAUri) {
+      return ""; // a plain local path
+    }
   }
 
   /** A registry configured from system properties and the environment ({@code ./mlruns} by default). */
@@ -269,7 +298,7 @@ public final class ModelRegistry implements AutoCloseable {
     if (spec.exact().isPresent()) {
       Semver v = spec.exact().get();
       for (RegisteredVersion r : existing) {
-        if (Semver.parse(r.semver()).isEquivalentTo(v)) {
+        if (!r.semver().isEmpty() && Semver.parse(r.semver()).isEquivalentTo(v)) {
           throw new ResourceAlreadyExistsException("Version " + v.getVersion() + " of model '" + model
               + "' already exists (backend version " + r.backendVersion() + ")");
         }
@@ -277,7 +306,8 @@ public final class ModelRegistry implements AutoCloseable {
       return v;
     }
     Bump bump = spec.bumpKind().get();
-    Optional<Semver> latest = existing.stream().map(r -> Semver.parse(r.semver()))
+    // Versions without a semantic version (MLflow's numbered ones) are not releases to bump: 3 is not 3.0.0.
+    Optional<Semver> latest = existing.stream().filter(r -> !r.semver().isEmpty()).map(r -> Semver.parse(r.semver()))
         .filter(SemanticVersion::isRelease).max(Comparator.naturalOrder());
     Semver base;
     if (!latest.isPresent()) {
@@ -329,40 +359,76 @@ public final class ModelRegistry implements AutoCloseable {
 
   // ---------------------------------------------------------------- versions
 
-  /** A model's versions in semantic-version order, pre-releases included or not. */
+  /**
+   * A model's versions: first those without a semantic version (versions MLflow created, numbered 1, 2, 3), by
+   * number; then the others in semantic-version order, pre-releases included or not.
+   */
   public List<RegisteredVersion> versions(String modelName, boolean includePrereleases) {
-    List<RegisteredVersion> out = new ArrayList<>();
+    List<RegisteredVersion> numbered = new ArrayList<>();
+    List<RegisteredVersion> semantic = new ArrayList<>();
     for (ModelVersion v : registry.listModelVersions(modelName)) {
-      if (v.semver().isPresent() && Semver.parse(v.semver().get()) != null) {
-        RegisteredVersion r = toRegistered(v);
-        if (includePrereleases || !r.isPrerelease()) {
-          out.add(r);
-        }
+      RegisteredVersion r = toRegistered(v);
+      if (r.semver().isEmpty()) {
+        numbered.add(r);
+      } else if (includePrereleases || !r.isPrerelease()) {
+        semantic.add(r);
       }
     }
-    out.sort(Comparator.comparing(r -> Semver.parse(r.semver())));
-    return out;
+    numbered.sort(Comparator.comparingLong((RegisteredVersion r) -> number(r.backendVersion()))
+        .thenComparing(RegisteredVersion::backendVersion));
+    semantic.sort(Comparator.comparing(r -> Semver.parse(r.semver())));
+    numbered.addAll(semantic);
+    return numbered;
   }
 
-  /** The highest version without a pre-release label. */
+  /** The latest release: {@link #latest(String, boolean)} without pre-releases. */
   public Optional<RegisteredVersion> latest(String modelName) {
     return latest(modelName, false);
   }
 
-  /** The highest version, pre-releases included when asked. */
+  /**
+   * The latest version, which {@code models:/<name>/latest} names: the highest semantic version (pre-releases only
+   * when asked); when the model has no such version, the version without a semantic version that has the highest
+   * number, as MLflow's {@code latest} is its highest version number; empty when the model has neither. So a model
+   * that MLflow numbered 1 to 7 has latest 7 until the first semver release is promoted into it; from then on the
+   * highest release is latest, however many numbered versions MLflow adds later.
+   */
   public Optional<RegisteredVersion> latest(String modelName, boolean includePrereleases) {
     List<RegisteredVersion> all = versions(modelName, includePrereleases);
-    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    RegisteredVersion highestNumbered = null;
+    for (int i = all.size() - 1; i >= 0; i--) {
+      RegisteredVersion r = all.get(i);
+      if (!r.semver().isEmpty()) {
+        return Optional.of(r); // versions() puts semantic versions last, highest last
+      }
+      if (highestNumbered == null) {
+        highestNumbered = r;
+      }
+    }
+    return Optional.ofNullable(highestNumbered);
   }
 
   /**
-   * A version by its semantic version.
+   * A version by its semantic version ({@code 1.4.0}) or by the backend's version number ({@code 3}, as MLflow
+   * numbers versions; any version has one, with or without a semantic version). Every method taking a
+   * {@code semver} accepts either.
    *
+   * @throws ValidationException (rule {@code version-reference}) when {@code semver} is neither
    * @throws ResourceNotFoundException when the model has no such version
    */
   public RegisteredVersion version(String modelName, String semver) {
-    Semver wanted = SemanticVersion.parse(semver);
-    return versions(modelName, true).stream().filter(r -> Semver.parse(r.semver()).isEquivalentTo(wanted))
+    Semver wanted = VersionRef.semverOrNull(semver);
+    if (wanted == null) {
+      String number = VersionRef.number(semver);
+      try {
+        return toRegistered(registry.getModelVersion(modelName, number));
+      } catch (ResourceNotFoundException e) {
+        throw new ResourceNotFoundException(e.statusCode(), e.errorCode(), "Model '" + modelName
+            + "' has no version number " + number + " (" + e.serviceMessage() + ")", e.requestId().orElse(null));
+      }
+    }
+    return versions(modelName, true).stream()
+        .filter(r -> !r.semver().isEmpty() && Semver.parse(r.semver()).isEquivalentTo(wanted))
         .findFirst().orElseThrow(() -> new ResourceNotFoundException("Model '" + modelName + "' has no version "
             + semver));
   }
@@ -384,7 +450,7 @@ public final class ModelRegistry implements AutoCloseable {
     invalidate(modelName);
   }
 
-  /** Deletes a version (and the aliases pointing at it). */
+  /** Deletes a version (and the aliases pointing at it), named as in {@link #version}. */
   public void deleteVersion(String modelName, String semver) {
     registry.deleteModelVersion(modelName, version(modelName, semver).backendVersion());
     invalidate(modelName);
@@ -393,12 +459,15 @@ public final class ModelRegistry implements AutoCloseable {
   /** The candidate a version was promoted from: its params, metrics and run context. */
   public Candidate candidate(RegisteredVersion version) {
     return tracking.getCandidate(version.candidateId().orElseThrow(() -> new ResourceNotFoundException(
-        "Version " + version.semver() + " of '" + version.modelName() + "' has no candidate")));
+        VersionFiles.describe(version) + " has no candidate")));
   }
 
   // ---------------------------------------------------------------- aliases and URIs
 
-  /** Points an alias (e.g. {@code champion}) at a version, moving it from any other version. */
+  /**
+   * Points an alias (e.g. {@code champion}) at a version, moving it from any other version; the version is named by
+   * its semantic version or its number (a version MLflow created has only the number), as in {@link #version}.
+   */
   public void setAlias(String modelName, String alias, String semver) {
     EntityValidator.alias(alias);
     registry.setAlias(modelName, alias, version(modelName, semver).backendVersion());
@@ -416,7 +485,11 @@ public final class ModelRegistry implements AutoCloseable {
     return resolve(ModelUri.alias(modelName, alias));
   }
 
-  /** Resolves {@code models:/<name>/<semver>}, {@code models:/<name>@<alias>} or {@code models:/<name>/latest}. */
+  /**
+   * Resolves {@code models:/<name>/<semver>}, {@code models:/<name>/<number>} (MLflow's version number),
+   * {@code models:/<name>@<alias>} (an alias on any version) or {@code models:/<name>/latest} (see
+   * {@link #latest(String, boolean)}).
+   */
   public RegisteredVersion resolve(String modelUri) {
     return resolve(ModelUri.parse(modelUri));
   }
@@ -444,17 +517,13 @@ public final class ModelRegistry implements AutoCloseable {
   private RegisteredVersion resolveUncached(ModelUri uri) {
     switch (uri.kind()) {
       case VERSION:
+      case NUMBER:
         return version(uri.modelName(), uri.reference());
       case LATEST:
         return latest(uri.modelName()).orElseThrow(() -> new ResourceNotFoundException("Model '"
-            + uri.modelName() + "' has no released version"));
+            + uri.modelName() + "' has no released version and no version without a semantic version"));
       default:
-        ModelVersion v = registry.getModelVersionByAlias(uri.modelName(), uri.reference());
-        if (!v.semver().isPresent()) {
-          throw new ResourceNotFoundException("Alias '" + uri.reference() + "' of '" + uri.modelName()
-              + "' points at backend version " + v.version() + ", which has no semantic version");
-        }
-        return toRegistered(v);
+        return toRegistered(registry.getModelVersionByAlias(uri.modelName(), uri.reference()));
     }
   }
 
@@ -470,8 +539,24 @@ public final class ModelRegistry implements AutoCloseable {
    * written to a temporary directory beside it (sizes checked against the listing, no path leaving it) and then
    * moved into place, so {@code target} never holds half a model.
    *
+   * <p>What is downloaded is exactly what the version's download URI names (MLflow's {@code get-download-uri}: its
+   * {@link RegisteredVersion#source() source}, or where a {@code models:/} source leads), as MLflow downloads it:
+   * {@code runs:/<run_id>/<path>} is that candidate's {@code path}; a URI inside the artifacts of the version's
+   * candidate ({@code mlflow-artifacts:/<exp>/<run_id>/artifacts/<path>}, the server's artifact proxy
+   * {@code http(s)://<server>/api/2.0/mlflow-artifacts/artifacts/...}, the local store's {@code file:} URIs) is the
+   * candidate's files under that path; other files behind the tracking server's proxy (an MLflow 3 logged model's
+   * {@code mlflow-artifacts:/<exp>/models/m-<id>/artifacts}) are read through it; {@code models:/<name>/<version>}
+   * is that version's files; another {@code file:} URI or absolute path is a local folder or file, copied without
+   * following links out of it.
+   *
    * @return the target directory, as an absolute path
-   * @throws ValidationException when {@code target} is a file or a non-empty directory
+   * @throws ValidationException when {@code target} is a file or a non-empty directory, or the source could leave
+   *     the folder it names
+   * @throws ResourceNotFoundException when a {@code file:} source does not exist on this machine (it names a folder
+   *     of the machine that registered the version, e.g. the tracking server's)
+   * @throws io.mlops.core.OperationNotSupportedException for sources this SDK cannot read ({@code s3://} and other
+   *     stores, another server's proxy, a logged model {@code models:/m-<id>} that the backend does not resolve to
+   *     its artifact location), naming the source
    */
   public Path download(RegisteredVersion version, Path target, TransferListener listener) {
     Path dir = target.toAbsolutePath().normalize();
@@ -483,11 +568,10 @@ public final class ModelRegistry implements AutoCloseable {
       throw new ValidationException(dir.toString(), "download-target", "Download target " + dir
           + " is not empty; give a directory that does not exist yet (or is empty)");
     }
-    String candidateId = version.candidateId().orElseThrow(() -> new ResourceNotFoundException(
-        "Version " + version.semver() + " of '" + version.modelName() + "' has no candidate to download from"));
+    VersionFiles.Source source = files.locate(version);
     Path staging = dir.resolveSibling("." + dir.getFileName() + ".mlops-" + UUID.randomUUID());
     try {
-      Path downloaded = tracking.downloadArtifacts(candidateId, version.artifactPath(), staging, listener);
+      Path downloaded = source.downloadInto(staging, listener);
       if (Files.isDirectory(dir)) {
         Files.delete(dir);
       }
@@ -517,7 +601,7 @@ public final class ModelRegistry implements AutoCloseable {
     Candidate c = candidate(version);
     Map<String, String> out = new TreeMap<>();
     out.put("model.name", version.modelName());
-    out.put("model.version", version.semver());
+    out.put("model.version", version.uri().reference());
     out.put("candidate.id", c.id());
     out.put("candidate.name", c.name());
     c.data().params().forEach((k, v) -> out.put("param." + k, v));
@@ -646,8 +730,7 @@ public final class ModelRegistry implements AutoCloseable {
     List<Deployment> deployed = deployments(v.tags());
     return RegisteredVersion.builder()
         .modelName(v.modelName())
-        .semver(v.semver().orElseThrow(() -> new SerializationException("Version " + v.version() + " of '"
-            + v.modelName() + "' has no semantic version")))
+        .semver(v.semver().filter(SemanticVersion::isValid).orElse(""))
         .backendVersion(v.version())
         .candidateId(v.candidateId())
         .source(v.source())

@@ -5,11 +5,22 @@ import io.mlops.core.internal.EntityValidator;
 import java.util.Objects;
 
 /**
- * A model URI: {@code models:/<name>/<semver>}, {@code models:/<name>@<alias>} or {@code models:/<name>/latest}.
+ * A model URI: {@code models:/<name>/<semver>}, {@code models:/<name>/<number>} (MLflow's own form, the backend's
+ * version number), {@code models:/<name>@<alias>} or {@code models:/<name>/latest}. A semantic version always has two
+ * dots and a number none, so {@code models:/churn/3} and {@code models:/churn/3.0.0} never mean the same thing.
  */
 public final class ModelUri {
   /** What the URI points at. */
-  public enum Kind { VERSION, ALIAS, LATEST }
+  public enum Kind {
+    /** A semantic version, {@code models:/churn/1.4.0}. */
+    VERSION,
+    /** An alias, {@code models:/churn@champion}. */
+    ALIAS,
+    /** The latest version, {@code models:/churn/latest} (see {@link ModelRegistry#latest(String)}). */
+    LATEST,
+    /** The backend's version number, {@code models:/churn/3}: MLflow's own version URIs. */
+    NUMBER
+  }
 
   private static final String SCHEME = "models:/";
 
@@ -48,11 +59,28 @@ public final class ModelUri {
     String name = rest.substring(0, slash);
     String ref = rest.substring(slash + 1);
     EntityValidator.modelName(name);
-    if (ref.equals("latest")) {
-      return new ModelUri(name, Kind.LATEST, ref);
+    if (ref.equalsIgnoreCase("latest")) { // MLflow compares the suffix case-insensitively (_parse_model_uri)
+      return new ModelUri(name, Kind.LATEST, "latest");
+    }
+    if (VersionRef.isNumber(ref)) {
+      return new ModelUri(name, Kind.NUMBER, VersionRef.number(ref));
     }
     SemanticVersion.parse(ref);
     return new ModelUri(name, Kind.VERSION, ref);
+  }
+
+  /**
+   * {@code models:/<name>/<number>}: the version the backend numbers so (MLflow's version numbers 1, 2, 3).
+   *
+   * @throws ValidationException when {@code number} is not a non-negative integer
+   */
+  public static ModelUri number(String modelName, String number) {
+    EntityValidator.modelName(modelName);
+    if (!VersionRef.isNumber(number)) {
+      throw new ValidationException(String.valueOf(number), "version-number", "'" + number
+          + "' is not a version number: MLflow numbers versions 1, 2, 3");
+    }
+    return new ModelUri(modelName, Kind.NUMBER, VersionRef.number(number));
   }
 
   /** {@code models:/<name>/<semver>}. */
@@ -85,14 +113,14 @@ public final class ModelUri {
     return kind;
   }
 
-  /** The semantic version, the alias, or {@code latest}. */
+  /** The semantic version, the version number, the alias, or {@code latest}. */
   public String reference() {
     return reference;
   }
 
   private static ValidationException invalid(String uri) {
     return new ValidationException(String.valueOf(uri), "model-uri", "'" + uri + "' is not a model URI: use "
-        + "models:/<name>/<semver>, models:/<name>@<alias> or models:/<name>/latest");
+        + "models:/<name>/<semver>, models:/<name>/<version number>, models:/<name>@<alias> or models:/<name>/latest");
   }
 
   @Override

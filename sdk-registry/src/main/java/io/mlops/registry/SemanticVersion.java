@@ -29,6 +29,11 @@ final class SemanticVersion {
     return Semver.parse(version);
   }
 
+  /** True for a strict semantic version (the tag of a version this registry promoted). */
+  static boolean isValid(String version) {
+    return version != null && STRICT.matcher(version).matches();
+  }
+
   /** Checks a pre-release label such as {@code rc} or {@code beta}. */
   static String label(String label) {
     if (label == null || !LABEL.matcher(label).matches() || label.chars().allMatch(Character::isDigit)) {

@@ -152,17 +152,20 @@ class ModelRegistryAliasAndUriTest {
   }
 
   @Test
-  void aliasOnAVersionWithoutSemanticVersion_isNotFound_sayingWhy() {
-    // a version made with the low-level client, outside the registry's semver bookkeeping
+  void aliasOnAVersionWithoutSemanticVersion_resolvesToThatNumberedVersion() {
+    // a version made with the low-level client (as MLflow makes them), outside the registry's semver bookkeeping
     String source = registry.version("churn", "1.0.0").source();
     String plain = registry.registryClient().createModelVersion(io.mlops.core.NewModelVersion.builder()
         .modelName("churn").source(source).candidateId(candidate).build()).version();
     registry.registryClient().setAlias("churn", "legacy", plain);
 
-    assertThatThrownBy(() -> registry.resolve("models:/churn@legacy")).isInstanceOf(ResourceNotFoundException.class)
-        .hasMessageContaining("no semantic version");
+    RegisteredVersion legacy = registry.resolve("models:/churn@legacy");
+    assertThat(legacy.backendVersion()).isEqualTo(plain);
+    assertThat(legacy.semver()).isEmpty();
+    assertThat(legacy.aliases()).containsExactly("legacy");
     assertThat(registry.versions("churn", true)).extracting(RegisteredVersion::semver)
-        .containsExactly("1.0.0", "1.1.0", "2.0.0-rc.1");
+        .containsExactly("", "1.0.0", "1.1.0", "2.0.0-rc.1");
+    assertThat(registry.latest("churn")).map(RegisteredVersion::semver).hasValue("1.1.0");
   }
 
   // ---------------------------------------------------------------- cache

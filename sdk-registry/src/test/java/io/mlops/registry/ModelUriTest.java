@@ -22,8 +22,20 @@ class ModelUriTest {
   }
 
   @Test
+  void parse_readsMlflowsVersionNumbers() {
+    ModelUri n = ModelUri.parse("models:/churn/3");
+    assertThat(n.kind()).isEqualTo(ModelUri.Kind.NUMBER);
+    assertThat(n.reference()).isEqualTo("3");
+    assertThat(ModelUri.parse("models:/churn/007")).isEqualTo(ModelUri.number("churn", "7"));
+    assertThat(ModelUri.parse("models:/churn/3")).isNotEqualTo(ModelUri.parse("models:/churn/3.0.0"));
+    assertThatThrownBy(() -> ModelUri.number("churn", "3.0")).isInstanceOf(ValidationException.class);
+    assertThat(ModelUri.parse("models:/churn/Latest")).isEqualTo(ModelUri.latest("churn"));
+  }
+
+  @Test
   void toString_roundTrips() {
-    for (String s : new String[] {"models:/churn/1.4.0", "models:/churn@champion", "models:/churn/latest"}) {
+    for (String s : new String[] {"models:/churn/1.4.0", "models:/churn@champion", "models:/churn/latest",
+        "models:/churn/12"}) {
       assertThat(ModelUri.parse(s).toString()).isEqualTo(s);
       assertThat(ModelUri.parse(s)).isEqualTo(ModelUri.parse(s));
     }
@@ -31,7 +43,7 @@ class ModelUriTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"churn/1.0.0", "models:/", "models:/churn", "models:/churn/", "models:/churn/1.2",
-      "models:/churn/v1.2.0", "models:/churn@", "models:/churn@latest", "models:/churn@v3", "models:/churn@bad alias",
+      "models:/churn/v1.2.0", "models:/churn@", "models:/churn/-3", "models:/churn/3a", "models:/churn@latest", "models:/churn@v3", "models:/churn@bad alias",
       "runs:/abc/model"})
   void parse_rejectsMalformedUrisWithATypedError(String uri) {
     assertThatThrownBy(() -> ModelUri.parse(uri)).isInstanceOf(ValidationException.class);

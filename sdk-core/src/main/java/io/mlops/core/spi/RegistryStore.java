@@ -44,6 +44,15 @@ public interface RegistryStore {
   /** A version by its backend id. */
   ModelVersion getModelVersion(String name, String version);
 
+  /**
+   * Where a version's files can be downloaded from: MLflow's {@code get-download-uri}, the version's
+   * {@code storage_location} (which differs from its {@code source} when the source is a {@code models:/} URI) or
+   * else its {@code source}. The default answers the source.
+   */
+  default String downloadUri(String name, String version) {
+    return getModelVersion(name, version).source();
+  }
+
   /** One page of a model's versions, in the backend's order. */
   Page<ModelVersion> listModelVersions(String name, Optional<String> pageToken);
 

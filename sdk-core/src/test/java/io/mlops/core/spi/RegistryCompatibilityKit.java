@@ -280,6 +280,23 @@ public abstract class RegistryCompatibilityKit {
   // ---------------------------------------------------------------- versions
 
   @Test
+  void version_downloadUri_namesWhereTheVersionsFilesAre() {
+    String model = name("download");
+    registry.createModel(model, Map.of(), null);
+    CandidateInfo c = newCandidate("download");
+    ModelVersion v = registry.createModelVersion(NewModelVersion.builder().modelName(model).source(modelSource(c))
+        .candidateId(c.id()).putTag(ModelVersion.SEMVER_TAG, "1.0.0").putTag(ModelVersion.ARTIFACT_PATH_TAG, "model")
+        .build());
+
+    // the source itself (MLflow's storage_location), or, where the version's files live in its own candidate
+    // (GitLab's package), that candidate's model/ folder
+    assertThat(registry.getModelVersionDownloadUri(model, v.version()))
+        .isIn(modelSource(c), "runs:/" + v.candidateId().orElse("?") + "/model");
+    assertThatThrownBy(() -> registry.getModelVersionDownloadUri(model, "999999"))
+        .isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
   void version_createFromCandidateWithSemverTag() {
     registry.createModel(name("ver"), Map.of(), null);
     CandidateInfo c = newCandidate("train");

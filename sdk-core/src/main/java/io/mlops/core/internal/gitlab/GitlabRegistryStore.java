@@ -370,6 +370,21 @@ final class GitlabRegistryStore implements RegistryStore {
         .orElseThrow(() -> new ResourceNotFoundException("Model '" + name + "' has no version with id " + version));
   }
 
+  /**
+   * A version's files are its package, which GitLab keeps as the artifacts of the version's own candidate (the copy
+   * made at promotion, or the candidate of the model's experiment that was promoted), under the same path as in the
+   * promoted candidate ({@value ModelVersion#ARTIFACT_PATH_TAG}; all of them for a version without that tag, such as
+   * one made in GitLab's UI). GitLab's own {@code get-download-uri} answers {@code mlflow-artifacts:/<id>}, the whole
+   * package, and the version's {@code source} names the promoted candidate, not the copy: so this answers
+   * {@code runs:/<version's candidate>/<path>}.
+   */
+  @Override
+  public String downloadUri(String name, String version) {
+    ModelVersion v = getModelVersion(name, version);
+    String path = v.tags().getOrDefault(ModelVersion.ARTIFACT_PATH_TAG, "");
+    return v.candidateId().map(run -> "runs:/" + run + (path.isEmpty() ? "" : "/" + path)).orElse(v.source());
+  }
+
   /** Every version, by id, from the model's {@code latest_versions} (registered_model.rb lists all of them). */
   @Override
   public Page<ModelVersion> listModelVersions(String name, Optional<String> pageToken) {

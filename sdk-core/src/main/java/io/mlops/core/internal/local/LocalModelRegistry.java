@@ -342,6 +342,16 @@ public final class LocalModelRegistry implements RegistryStore {
     });
   }
 
+  /** {@code FileStore.get_model_version_download_uri}: {@code storage_location}, else {@code source}. */
+  @Override
+  public String downloadUri(String name, String version) {
+    checkName(name);
+    long number = parseVersion(version);
+    Map<String, Object> meta = readMeta(liveVersionDir(requireModel(name), name, number));
+    String stored = text(meta.get("storage_location"), "");
+    return stored.isEmpty() ? text(meta.get("source"), "") : stored;
+  }
+
   @Override
   public ModelVersion getModelVersion(String name, String version) {
     checkName(name);

@@ -64,8 +64,31 @@ public final class MlflowArtifactStore implements ArtifactStore {
 
   @Override
   public List<ArtifactInfo> list(String candidateId, String directory) {
+    return listRoot(root(candidateId), directory);
+  }
+
+  /**
+   * Lists a directory under an artifact URI of this server's proxy that is no candidate's root (a logged model's
+   * {@code mlflow-artifacts:/<exp>/models/m-<id>/artifacts}, a version's storage location).
+   */
+  @Override
+  public List<ArtifactInfo> listAt(String artifactUri, String directory) {
+    return listRoot(proxyPathOnThisServer(artifactUri), directory);
+  }
+
+  @Override
+  public void downloadFileAt(String artifactUri, String artifactPath, Path target, TransferListener listener) {
+    String path = ArtifactPaths.normalize(artifactPath);
+    try {
+      FileDownload.toFile(http, proxyUrl(proxyPathOnThisServer(artifactUri), path).build(), path, target, listener);
+    } catch (ResourceNotFoundException e) {
+      throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
+          "No artifact file '" + path + "' under " + artifactUri, e.requestId().orElse(null));
+    }
+  }
+
+  private List<ArtifactInfo> listRoot(String root, String directory) {
     String dir = ArtifactPaths.normalize(directory);
-    String root = root(candidateId);
     HttpUrl.Builder url = http.url(PROXY).addQueryParameter("path", dir.isEmpty() ? root : root + "/" + dir);
     JsonNode answer = http.execute(new Request.Builder().url(url.build()).get().build(), Retry.SAFE);
     List<ArtifactInfo> out = new ArrayList<>();
@@ -120,6 +143,50 @@ public final class MlflowArtifactStore implements ArtifactStore {
       rest = slash < 0 ? "" : rest.substring(slash);
     }
     return ArtifactPaths.normalize(rest.replaceAll("^/+", ""));
+  }
+
+  /**
+   * The proxy path of an artifact URI this server serves: {@code mlflow-artifacts:/<path>} (with no host, or this
+   * server's), or the proxy's own URL {@code http(s)://<this server>/.../api/2.0/mlflow-artifacts/artifacts/<path>}.
+   * A URI naming another host is refused, so that this server's credentials never go elsewhere.
+   */
+  String proxyPathOnThisServer(String artifactUri) {
+    HttpUrl base = http.base();
+    String here = (base.host() + ":" + base.port()).toLowerCase(Locale.ROOT);
+    String lower = artifactUri.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("mlflow-artifacts://")) {
+      int slash = artifactUri.indexOf('/', "mlflow-artifacts://".length());
+      String host = artifactUri.substring("mlflow-artifacts://".length(), slash < 0 ? artifactUri.length() : slash)
+          .toLowerCase(Locale.ROOT);
+      if (!host.isEmpty() && !host.equals(here) && !host.equals(base.host().toLowerCase(Locale.ROOT))) {
+        throw elsewhere(artifactUri);
+      }
+      return proxyPath(artifactUri);
+    }
+    if (lower.startsWith("mlflow-artifacts:")) {
+      return proxyPath(artifactUri);
+    }
+    HttpUrl url = HttpUrl.parse(artifactUri);
+    if (url == null) {
+      throw new OperationNotSupportedException("MLflow server", "artifacts stored at '" + artifactUri
+          + "' (only the server's artifact proxy is supported)");
+    }
+    if (!(url.host() + ":" + url.port()).toLowerCase(Locale.ROOT).equals(here)) {
+      throw elsewhere(artifactUri);
+    }
+    List<String> segments = url.pathSegments();
+    for (int i = 0; i + 4 <= segments.size(); i++) {
+      if (String.join("/", segments.subList(i, i + 4)).equals(PROXY)) {
+        return ArtifactPaths.normalize(String.join("/", segments.subList(i + 4, segments.size())));
+      }
+    }
+    throw new OperationNotSupportedException("MLflow server", "artifacts at '" + artifactUri
+        + "', which is not a URL of the server's artifact proxy (/" + PROXY + "/...)");
+  }
+
+  private static OperationNotSupportedException elsewhere(String artifactUri) {
+    return new OperationNotSupportedException("MLflow server", "artifacts at '" + artifactUri + "' on another "
+        + "server (only this tracking server's artifact proxy is read)");
   }
 
   private HttpUrl.Builder proxyUrl(String root, String path) {

@@ -221,6 +221,13 @@ public final class MlflowRegistryStore implements RegistryStore {
         .path("model_version"));
   }
 
+  /** {@code GET model-versions/get-download-uri}: the version's storage location ({@code artifact_uri}). */
+  @Override
+  public String downloadUri(String name, String version) {
+    return http.get(API + "model-versions/get-download-uri", Map.of("name", name, "version", version))
+        .path("artifact_uri").asText("");
+  }
+
   /**
    * One page of the model's versions in ascending version number. {@code model-versions/search} does not return
    * aliases, and answers an unknown model with an empty list (both observed on MLflow 3.17), so the model is read

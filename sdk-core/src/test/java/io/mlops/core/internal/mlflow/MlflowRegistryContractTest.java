@@ -130,6 +130,17 @@ class MlflowRegistryContractTest {
   }
 
   @Test
+  void getModelVersionDownloadUri_asksTheServersStorageLocation() {
+    // model-versions/get-download-uri ?name&version → {artifact_uri}: a logged-model source (models:/m-<id>) is
+    // answered with the logged model's artifact location, not the source
+    wm.stubFor(get(urlPathEqualTo(API + "model-versions/get-download-uri")).withQueryParam("name", equalTo("churn"))
+        .withQueryParam("version", equalTo("3"))
+        .willReturn(json("{\"artifact_uri\":\"mlflow-artifacts:/1/models/m-0123/artifacts\"}")));
+
+    assertThat(registry.getModelVersionDownloadUri("churn", "3")).isEqualTo("mlflow-artifacts:/1/models/m-0123/artifacts");
+  }
+
+  @Test
   void findModel_getsByName_andMapsTagsAndAliases() {
     wm.stubFor(get(urlPathEqualTo(API + "registered-models/get")).withQueryParam("name", equalTo("churn"))
         .willReturn(json("{\"registered_model\":" + model("churn", "d", "[{\"key\":\"team\",\"value\":\"risk\"}]",
