@@ -1,23 +1,8 @@
 package io.mlops.benchmarks;
 
-import io.mlops.core.Candidate;
-import io.mlops.core.CandidateInfo;
-import io.mlops.core.CandidateQuery;
-import io.mlops.core.CandidateUpdate;
-import io.mlops.core.Experiment;
-import io.mlops.core.ExperimentQuery;
-import io.mlops.core.Metric;
 import io.mlops.core.MlopsConfig;
-import io.mlops.core.NewCandidate;
-import io.mlops.core.Page;
-import io.mlops.core.Param;
-import io.mlops.core.Tag;
 import io.mlops.core.TrackingClient;
 import io.mlops.core.TransportException;
-import io.mlops.core.spi.ArtifactStore;
-import io.mlops.core.spi.Backend;
-import io.mlops.core.spi.Capabilities;
-import io.mlops.core.spi.TrackingStore;
 import io.mlops.tracking.ActiveCandidate;
 import io.mlops.tracking.FlushResult;
 import io.mlops.tracking.Tracker;
@@ -28,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -90,9 +73,9 @@ public final class LogLatencyHarness {
 
   private static void run(String name, String backendKind, boolean paced, int seconds) throws Exception {
     Path dir = Files.createTempDirectory("mlops-latency-");
-    ScenarioBackend backend = new ScenarioBackend(backendKind);
+    Scenario scenario = new Scenario(backendKind);
     TrackingClient client = TrackingClient.create(MlopsConfig.builder().trackingUri(NoopBackend.URI).build(),
-        backend);
+        new NoopBackend(scenario));
     long[] histogram = new long[BUCKETS];
     long[] slow = new long[1 << 16];
     int slowCount = 0;
@@ -140,7 +123,7 @@ public final class LogLatencyHarness {
       if (sink == 42) {
         System.out.print("");
       }
-      backend.release();
+      scenario.release();
       result = tracker.flush().get(120, TimeUnit.SECONDS);
     } finally {
       BenchmarkTracker.deleteRecursively(dir);
@@ -174,13 +157,12 @@ public final class LogLatencyHarness {
     return index < 0 ? 0 : slow[index];
   }
 
-  /** An in-memory backend that accepts, refuses or hangs on every write, as the scenario says. */
-  private static final class ScenarioBackend implements Backend, TrackingStore {
+  /** The write hook of a scenario's {@link NoopBackend}: accept, refuse or hang on every write until released. */
+  private static final class Scenario implements Runnable {
     private final String kind;
-    private final NoopBackend noop = new NoopBackend();
     private final CountDownLatch released = new CountDownLatch(1);
 
-    ScenarioBackend(String kind) {
+    Scenario(String kind) {
       this.kind = kind;
     }
 
@@ -189,7 +171,8 @@ public final class LogLatencyHarness {
       released.countDown();
     }
 
-    private void write() {
+    @Override
+    public void run() {
       if (released.getCount() == 0 || kind.equals("healthy")) {
         return;
       }
@@ -206,118 +189,5 @@ public final class LogLatencyHarness {
         throw new TransportException("interrupted", e);
       }
     }
-
-    @Override
-    public void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
-      write();
-      noop.logBatch(candidateId, metrics, params, tags);
-    }
-
-    @Override
-    public CandidateInfo updateCandidate(String candidateId, CandidateUpdate update) {
-      write();
-      return noop.updateCandidate(candidateId, update);
-    }
-
-    @Override
-    public Capabilities capabilities() {
-      return noop.capabilities();
-    }
-
-    @Override
-    public TrackingStore trackingStore() {
-      return this;
-    }
-
-    @Override
-    public ArtifactStore artifactStore() {
-      return noop.artifactStore();
-    }
-
-    @Override
-    public void close() {
-      noop.close();
-    }
-
-    @Override
-    public String createExperiment(String name, Optional<String> artifactLocation, Map<String, String> tags) {
-      return noop.createExperiment(name, artifactLocation, tags);
-    }
-
-    @Override
-    public Experiment getExperiment(String experimentId) {
-      return noop.getExperiment(experimentId);
-    }
-
-    @Override
-    public Optional<Experiment> findExperimentByName(String name) {
-      return noop.findExperimentByName(name);
-    }
-
-    @Override
-    public Page<Experiment> searchExperiments(ExperimentQuery query) {
-      return noop.searchExperiments(query);
-    }
-
-    @Override
-    public void renameExperiment(String experimentId, String newName) {
-      noop.renameExperiment(experimentId, newName);
-    }
-
-    @Override
-    public void deleteExperiment(String experimentId) {
-      noop.deleteExperiment(experimentId);
-    }
-
-    @Override
-    public void restoreExperiment(String experimentId) {
-      noop.restoreExperiment(experimentId);
-    }
-
-    @Override
-    public void setExperimentTag(String experimentId, String key, String value) {
-      noop.setExperimentTag(experimentId, key, value);
-    }
-
-    @Override
-    public void deleteExperimentTag(String experimentId, String key) {
-      noop.deleteExperimentTag(experimentId, key);
-    }
-
-    @Override
-    public CandidateInfo createCandidate(NewCandidate candidate) {
-      return noop.createCandidate(candidate);
-    }
-
-    @Override
-    public Candidate getCandidate(String candidateId) {
-      return noop.getCandidate(candidateId);
-    }
-
-    @Override
-    public void deleteCandidate(String candidateId) {
-      noop.deleteCandidate(candidateId);
-    }
-
-    @Override
-    public void restoreCandidate(String candidateId) {
-      noop.restoreCandidate(candidateId);
-    }
-
-    @Override
-    public Page<Candidate> searchCandidates(CandidateQuery query) {
-      return noop.searchCandidates(query);
-    }
-
-    @Override
-    public Page<Metric> getMetricHistory(String candidateId, String key, Optional<String> pageToken) {
-      return noop.getMetricHistory(candidateId, key, pageToken);
-    }
-
-    @Override
-    public void deleteTag(String candidateId, String key) {
-      noop.deleteTag(candidateId, key);
-    }
   }
-
 }

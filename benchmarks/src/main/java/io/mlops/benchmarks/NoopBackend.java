@@ -46,6 +46,20 @@ public final class NoopBackend implements Backend, TrackingStore {
   private final ConcurrentMap<String, CandidateInfo> candidates = new ConcurrentHashMap<>();
   private final LongAdder metrics = new LongAdder();
   private final LongAdder batches = new LongAdder();
+  private final Runnable beforeWrite;
+
+  /** A backend that accepts every write. */
+  public NoopBackend() {
+    this(() -> { });
+  }
+
+  /**
+   * A backend that runs {@code beforeWrite} before each {@code logBatch} and {@code updateCandidate}; a hook that
+   * throws or blocks makes the backend refuse or hang, as a dead or hanging server would.
+   */
+  public NoopBackend(Runnable beforeWrite) {
+    this.beforeWrite = beforeWrite;
+  }
 
   /** Metric points received by {@link #logBatch} so far. */
   public long metricsLogged() {
@@ -79,6 +93,7 @@ public final class NoopBackend implements Backend, TrackingStore {
 
   @Override
   public void logBatch(String candidateId, List<Metric> metricBatch, List<Param> params, List<Tag> tags) {
+    beforeWrite.run();
     metrics.add(metricBatch.size());
     batches.increment();
   }
@@ -101,6 +116,7 @@ public final class NoopBackend implements Backend, TrackingStore {
 
   @Override
   public CandidateInfo updateCandidate(String candidateId, CandidateUpdate update) {
+    beforeWrite.run();
     CandidateInfo info = candidates.get(candidateId);
     if (info == null) {
       throw new UnsupportedOperationException("unknown candidate " + candidateId);
