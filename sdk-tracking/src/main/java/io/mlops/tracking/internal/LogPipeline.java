@@ -50,6 +50,8 @@ public final class LogPipeline implements AutoCloseable {
   /** Points drained per worker round, so flushes, ends and replay run even while a producer never pauses. */
   private static final int DRAIN_PER_ROUND = 1 << 16;
   private static final int REPLAY_BATCH_ENTITIES = 10_000;
+  /** Distinct refused keys warned about one by one; past this, refusals share one rate-limited warning. */
+  private static final int MAX_WARNED_REFUSALS = 10_000;
 
   /** Full-queue behaviour; mirrors the public enum so the internals do not depend on the API package. */
   public enum Overflow { SPILL, BLOCK, DROP }
@@ -608,12 +610,17 @@ public final class LogPipeline implements AutoCloseable {
     for (RefusedEntry e : refused) {
       lastError.set(describe(e.reason()));
       String key = candidateId + '\u0000' + e.kind() + '\u0000' + e.key();
-      if (warnedRefusals.size() < 10_000 ? warnedRefusals.add(key) : false) {
-        LOG.warn("The backend refused {} '{}' of candidate {}; it is not retried: {}",
-            e.kind().name().toLowerCase(java.util.Locale.ROOT), e.key(), candidateId, e.reason().getMessage());
-      } else if (!warnedRefusals.contains(key)) {
-        warnings.warn("rejected", "The backend refused {} '{}' of candidate {}; it is not retried: {}",
-            e.kind().name().toLowerCase(java.util.Locale.ROOT), e.key(), candidateId, e.reason().getMessage());
+      if (warnedRefusals.contains(key)) {
+        continue;
+      }
+      String kind = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+      if (warnedRefusals.size() < MAX_WARNED_REFUSALS) {
+        warnedRefusals.add(key);
+        LOG.warn("The backend refused {} '{}' of candidate {}; it is not retried: {}", kind, e.key(), candidateId,
+            e.reason().getMessage());
+      } else {
+        warnings.warn("rejected", "The backend refused {} '{}' of candidate {}; it is not retried: {}", kind,
+            e.key(), candidateId, e.reason().getMessage());
       }
     }
   }
