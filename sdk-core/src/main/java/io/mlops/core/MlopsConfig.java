@@ -111,6 +111,47 @@ public final class MlopsConfig {
     return Long.parseLong(values.get(MlopsSetting.GITLAB_MAX_FILE_SIZE));
   }
 
+  /** Bytes one JSON answer may have ({@code MLOPS_HTTP_MAX_RESPONSE_SIZE}; 256 MiB by default). */
+  public long maxResponseSize() {
+    return Long.parseLong(values.get(MlopsSetting.HTTP_MAX_RESPONSE_SIZE));
+  }
+
+  /**
+   * Bytes per second below which a download is abandoned ({@code MLOPS_HTTP_MIN_TRANSFER_RATE}; 1024 by default,
+   * 0 for no check), measured over {@link #minRateWindow()}.
+   */
+  public long minTransferRate() {
+    return Long.parseLong(values.get(MlopsSetting.HTTP_MIN_TRANSFER_RATE));
+  }
+
+  /** The window over which {@link #minTransferRate()} is measured ({@code MLOPS_HTTP_MIN_RATE_WINDOW}, seconds). */
+  public java.time.Duration minRateWindow() {
+    return java.time.Duration.ofSeconds(Long.parseLong(values.get(MlopsSetting.HTTP_MIN_RATE_WINDOW)));
+  }
+
+  /**
+   * Bytes a downloaded artifact file may have when its listing gives no size ({@code MLOPS_ARTIFACT_MAX_DOWNLOAD_SIZE};
+   * 100 GB by default).
+   */
+  public long maxDownloadSize() {
+    return Long.parseLong(values.get(MlopsSetting.ARTIFACT_MAX_DOWNLOAD_SIZE));
+  }
+
+  /** Folder levels a recursive artifact listing may reach ({@code MLOPS_ARTIFACT_MAX_DEPTH}; 128 by default). */
+  public int artifactMaxDepth() {
+    return Integer.parseInt(values.get(MlopsSetting.ARTIFACT_MAX_DEPTH));
+  }
+
+  /** Characters an artifact path may have in a recursive listing ({@code MLOPS_ARTIFACT_MAX_PATH_LENGTH}; 4096). */
+  public int artifactMaxPathLength() {
+    return Integer.parseInt(values.get(MlopsSetting.ARTIFACT_MAX_PATH_LENGTH));
+  }
+
+  /** Entries a recursive artifact listing may have ({@code MLOPS_ARTIFACT_MAX_ENTRIES}; 1,000,000 by default). */
+  public int artifactMaxEntries() {
+    return Integer.parseInt(values.get(MlopsSetting.ARTIFACT_MAX_ENTRIES));
+  }
+
   /** Retries of a retryable request ({@code MLFLOW_HTTP_REQUEST_MAX_RETRIES}). */
   public int maxRetries() {
     return Integer.parseInt(values.get(MlopsSetting.HTTP_REQUEST_MAX_RETRIES));
@@ -280,6 +321,13 @@ public final class MlopsConfig {
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_MAX_RETRIES, 0);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_CALL_TIMEOUT, 0);
       requirePositiveLong(resolved, MlopsSetting.GITLAB_MAX_FILE_SIZE);
+      requirePositiveLong(resolved, MlopsSetting.HTTP_MAX_RESPONSE_SIZE);
+      requirePositiveLong(resolved, MlopsSetting.ARTIFACT_MAX_DOWNLOAD_SIZE);
+      requireNonNegativeLong(resolved, MlopsSetting.HTTP_MIN_TRANSFER_RATE);
+      requireNonNegativeInt(resolved, MlopsSetting.HTTP_MIN_RATE_WINDOW, 1);
+      requireNonNegativeInt(resolved, MlopsSetting.ARTIFACT_MAX_DEPTH, 1);
+      requireNonNegativeInt(resolved, MlopsSetting.ARTIFACT_MAX_PATH_LENGTH, 1);
+      requireNonNegativeInt(resolved, MlopsSetting.ARTIFACT_MAX_ENTRIES, 1);
       parseHeaders(resolved.get(MlopsSetting.HTTP_HEADERS));
       return new MlopsConfig(resolved);
     }
@@ -299,16 +347,25 @@ public final class MlopsConfig {
     }
 
     private static void requirePositiveLong(Map<MlopsSetting, String> resolved, MlopsSetting s) {
+      requireLong(resolved, s, 1);
+    }
+
+    private static void requireNonNegativeLong(Map<MlopsSetting, String> resolved, MlopsSetting s) {
+      requireLong(resolved, s, 0);
+    }
+
+    private static void requireLong(Map<MlopsSetting, String> resolved, MlopsSetting s, long min) {
       String v = resolved.get(s).trim();
       try {
-        if (Long.parseLong(v) >= 1) {
+        if (Long.parseLong(v) >= min) {
           resolved.put(s, v);
           return;
         }
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= 1, got '" + v + "'");
+      throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= " + min + ", got '"
+          + v + "'");
     }
 
     /**
