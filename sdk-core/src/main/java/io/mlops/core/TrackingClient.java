@@ -390,17 +390,66 @@ public final class TrackingClient implements AutoCloseable {
     return backend.artifactStore().list(candidateId, ArtifactPaths.normalize(directory));
   }
 
-  /** Lists every artifact file under a directory, recursively. */
+  /**
+   * Lists every artifact file under a directory, recursively, in listing order (a folder's files where the folder
+   * is listed). The walk is bounded, so that a broken or hostile server cannot make it run forever: an entry deeper
+   * than {@link MlopsConfig#artifactMaxDepth()} path segments or longer than
+   * {@link MlopsConfig#artifactMaxPathLength()} characters, or more than {@link MlopsConfig#artifactMaxEntries()}
+   * entries in all, fail it.
+   *
+   * @throws LimitExceededException when the tree goes past one of those limits
+   */
   public List<ArtifactInfo> listArtifactsRecursively(String candidateId, String directory) {
+    int maxDepth = config.artifactMaxDepth();
+    int maxPath = config.artifactMaxPathLength();
+    int maxEntries = config.artifactMaxEntries();
     List<ArtifactInfo> files = new ArrayList<>();
-    for (ArtifactInfo info : listArtifacts(candidateId, directory)) {
+    // an explicit stack of open listings, not recursion: depth comes from the server
+    java.util.ArrayDeque<java.util.Iterator<ArtifactInfo>> open = new java.util.ArrayDeque<>();
+    open.push(listArtifacts(candidateId, directory).iterator());
+    long entries = 0;
+    while (!open.isEmpty()) {
+      java.util.Iterator<ArtifactInfo> level = open.peek();
+      if (!level.hasNext()) {
+        open.pop();
+        continue;
+      }
+      ArtifactInfo info = level.next();
+      String path = info.path();
+      if (++entries > maxEntries) {
+        throw listingLimit(candidateId, directory, "more than " + maxEntries + " entries", maxEntries,
+            MlopsSetting.ARTIFACT_MAX_ENTRIES);
+      }
+      if (path.length() > maxPath) {
+        throw listingLimit(candidateId, directory, "a path of " + path.length() + " characters ('"
+            + abbreviate(path) + "'), more than " + maxPath, maxPath, MlopsSetting.ARTIFACT_MAX_PATH_LENGTH);
+      }
+      int depth = 1;
+      for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+        depth++;
+      }
+      if (depth > maxDepth) {
+        throw listingLimit(candidateId, directory, "a path " + depth + " levels deep ('" + abbreviate(path)
+            + "'), more than " + maxDepth, maxDepth, MlopsSetting.ARTIFACT_MAX_DEPTH);
+      }
       if (info.isDirectory()) {
-        files.addAll(listArtifactsRecursively(candidateId, info.path()));
+        open.push(listArtifacts(candidateId, path).iterator());
       } else {
         files.add(info);
       }
     }
     return files;
+  }
+
+  private static LimitExceededException listingLimit(String candidateId, String directory, String what, long limit,
+      MlopsSetting setting) {
+    return new LimitExceededException("The artifact tree of candidate " + candidateId + " under '" + directory
+        + "' has " + what + " (" + setting.environmentVariable() + "=" + limit + "); the listing was abandoned",
+        limit, setting);
+  }
+
+  private static String abbreviate(String path) {
+    return path.length() <= 120 ? path : path.substring(0, 60) + "..." + path.substring(path.length() - 57);
   }
 
   /**
@@ -446,25 +495,13 @@ public final class TrackingClient implements AutoCloseable {
     return local;
   }
 
+  /**
+   * Downloads one listed file; the store checks its size as it arrives (a negative listed size, which GitLab gives
+   * for a file of unknown size, counts as unknown).
+   */
   private void downloadChecked(String candidateId, ArtifactInfo file, Path target, TransferListener listener) {
-    backend.artifactStore().downloadFile(candidateId, file.path(), target, listener);
-    if (file.fileSize().isPresent()) {
-      long actual;
-      try {
-        actual = Files.size(target);
-      } catch (IOException e) {
-        throw new TransportException("Cannot read " + target + ": " + e.getMessage(), e);
-      }
-      if (actual != file.fileSize().getAsLong()) {
-        try {
-          Files.deleteIfExists(target);
-        } catch (IOException ignored) {
-          // reported below
-        }
-        throw new TransportException("Downloaded " + file.path() + " has " + actual + " bytes but the listing says "
-            + file.fileSize().getAsLong() + "; the file was removed", null);
-      }
-    }
+    long expected = file.fileSize().isPresent() && file.fileSize().getAsLong() >= 0 ? file.fileSize().getAsLong() : -1;
+    backend.artifactStore().downloadFile(candidateId, file.path(), target, expected, listener);
   }
 
   private ArtifactInfo entry(String candidateId, String path) {

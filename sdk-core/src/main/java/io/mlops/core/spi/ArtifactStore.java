@@ -1,8 +1,14 @@
 package io.mlops.core.spi;
 
 import io.mlops.core.ArtifactInfo;
+import io.mlops.core.LimitExceededException;
 import io.mlops.core.TransferListener;
+import io.mlops.core.TransportException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 import java.util.List;
 
 /**
@@ -26,6 +32,53 @@ public interface ArtifactStore {
     downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
   }
 
-  /** Like {@link #downloadFile(String, String, Path)}, reporting progress to {@code listener}. */
+  /**
+   * Like {@link #downloadFile(String, String, Path)}, reporting progress to {@code listener}. The size of the file
+   * is not known to the caller: a store that reads from a remote server bounds it by its own maximum.
+   */
   void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener);
+
+  /**
+   * Like {@link #downloadFile(String, String, Path, TransferListener)}, for a file whose listing announced
+   * {@code expectedSize} bytes (negative when it gave none). The file must have exactly that size; on a mismatch the
+   * download fails and {@code target} is left as it was.
+   *
+   * <p>Stores that stream from a server override this to stop at the first byte past {@code expectedSize}
+   * ({@link LimitExceededException}). This default, for stores that cannot, downloads into a temporary file beside
+   * the target, checks its size, and only then moves it into place.
+   *
+   * @throws LimitExceededException when the file is longer than announced
+   * @throws TransportException when it is shorter, or the transfer fails
+   */
+  default void downloadFile(String candidateId, String artifactPath, Path target, long expectedSize,
+      TransferListener listener) {
+    if (expectedSize < 0) {
+      downloadFile(candidateId, artifactPath, target, listener);
+      return;
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    Path tmp = parent.resolve(".mlops-download-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(parent);
+      downloadFile(candidateId, artifactPath, tmp, listener);
+      long actual = Files.size(tmp);
+      if (actual > expectedSize) {
+        throw new LimitExceededException("Downloaded " + artifactPath + " has " + actual + " bytes, more than the "
+            + expectedSize + " bytes its listing announced; nothing was kept", expectedSize, null);
+      }
+      if (actual < expectedSize) {
+        throw new TransportException("Downloaded " + artifactPath + " has " + actual + " bytes but its listing says "
+            + expectedSize + "; nothing was kept", null);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new TransportException("Downloading " + artifactPath + " failed: " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort: a temporary file
+      }
+    }
+  }
 }
