@@ -1,9 +1,9 @@
 package io.mlops.core;
 
+import io.mlops.core.internal.Arguments;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -232,7 +232,7 @@ public final class MlopsConfig {
 
     /** Sets the tracking URI: a path, a {@code file:} URI or an {@code http(s)://} URL. */
     public Builder trackingUri(String trackingUri) {
-      return set(MlopsSetting.TRACKING_URI, requireNonBlank(trackingUri, "trackingUri"));
+      return set(MlopsSetting.TRACKING_URI, Arguments.requireNonBlank(trackingUri, "trackingUri"));
     }
 
     /** Sets the bearer token. */
@@ -243,7 +243,7 @@ public final class MlopsConfig {
     /** Sets basic-auth credentials. */
     public Builder basicAuth(String username, String password) {
       set(MlopsSetting.TRACKING_USERNAME, requireNonBlank(username, "username"));
-      return set(MlopsSetting.TRACKING_PASSWORD, Objects.requireNonNull(password, "password"));
+      return set(MlopsSetting.TRACKING_PASSWORD, Arguments.requireNonNull(password, "password"));
     }
 
     /** Turns TLS certificate verification off (explicitly; it is on by default). */
@@ -261,21 +261,30 @@ public final class MlopsConfig {
       return set(MlopsSetting.RUN_ID, requireNonBlank(candidateId, "candidateId"));
     }
 
-    /** Sets any setting by its enum constant. */
+    /**
+     * Sets any setting by its enum constant.
+     *
+     * @throws ValidationException when either is null, or the tracking URI is blank
+     */
     public Builder set(MlopsSetting setting, String value) {
-      explicit.put(Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(value, "value"));
+      Arguments.requireNonNull(setting, "setting");
+      Arguments.requireNonNull(value, "value");
+      if (setting == MlopsSetting.TRACKING_URI) {
+        Arguments.requireNonBlank(value, "trackingUri"); // a blank URI would read as a local store in the working dir
+      }
+      explicit.put(setting, value);
       return this;
     }
 
     /** Replaces the environment read for unset values (for tests and embedding); default {@link System#getenv()}. */
     public Builder environment(Map<String, String> environment) {
-      this.environment = Objects.requireNonNull(environment, "environment");
+      this.environment = Arguments.requireNonNull(environment, "environment");
       return this;
     }
 
     /** Replaces the system properties read for unset values; default {@link System#getProperties()}. */
     public Builder systemProperties(Properties properties) {
-      this.systemProperties = Objects.requireNonNull(properties, "properties");
+      this.systemProperties = Arguments.requireNonNull(properties, "properties");
       return this;
     }
 
@@ -414,10 +423,7 @@ public final class MlopsConfig {
     }
 
     private static String requireNonBlank(String value, String name) {
-      if (value == null || value.trim().isEmpty()) {
-        throw new IllegalArgumentException(name + " must not be blank");
-      }
-      return value;
+      return Arguments.requireNonBlank(value, name);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.mlops.core;
 
 import io.mlops.core.internal.ArtifactPaths;
+import io.mlops.core.internal.Arguments;
 import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.BatchSplitter;
 import io.mlops.core.internal.EntityValidator;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -62,12 +62,12 @@ public final class TrackingClient implements AutoCloseable {
 
   /** A client for a configuration; the backend is chosen by its tracking URI. */
   public static TrackingClient create(MlopsConfig config) {
-    return new TrackingClient(config, BackendResolver.open(Objects.requireNonNull(config, "config")));
+    return new TrackingClient(config, BackendResolver.open(Arguments.requireNonNull(config, "config")));
   }
 
   /** A client over an already opened backend (for third-party backends and tests); closing it closes the backend. */
   public static TrackingClient create(MlopsConfig config, Backend backend) {
-    return new TrackingClient(config, backend);
+    return new TrackingClient(Arguments.requireNonNull(config, "config"), Arguments.requireNonNull(backend, "backend"));
   }
 
   /** The configuration. */
@@ -95,7 +95,7 @@ public final class TrackingClient implements AutoCloseable {
   public Experiment createExperiment(String name, Map<String, String> tags) {
     require(Operation.CREATE_EXPERIMENT, "createExperiment");
     validator.experimentName(name);
-    tags.forEach(validator::experimentTag);
+    Arguments.requireNonNull(tags, "tags").forEach(validator::experimentTag);
     return store.getExperiment(store.createExperiment(name, Optional.empty(), tags));
   }
 
@@ -151,6 +151,7 @@ public final class TrackingClient implements AutoCloseable {
   /** Searches experiments, fetching pages lazily. */
   public PagedIterable<Experiment> searchExperiments(ExperimentQuery query) {
     require(Operation.SEARCH_EXPERIMENTS, "searchExperiments");
+    Arguments.requireNonNull(query, "query");
     requirePositive(query.maxResults());
     return new PagedIterable<>(query.pageToken(),
         token -> store.searchExperiments(ExperimentQuery.builder().from(query).pageToken(token).build()));
@@ -199,6 +200,7 @@ public final class TrackingClient implements AutoCloseable {
   /** Creates a candidate in RUNNING state. */
   public CandidateInfo createCandidate(NewCandidate candidate) {
     require(Operation.CREATE_CANDIDATE, "createCandidate");
+    Arguments.requireNonNull(candidate, "candidate");
     EntityValidator.experimentId(candidate.experimentId());
     candidate.name().ifPresent(validator::candidateName);
     candidate.tags().forEach(validator::tag);
@@ -218,6 +220,7 @@ public final class TrackingClient implements AutoCloseable {
   /** Changes a candidate's status, end time or name. */
   public CandidateInfo updateCandidate(String candidateId, CandidateUpdate update) {
     require(Operation.UPDATE_CANDIDATE, "updateCandidate");
+    Arguments.requireNonNull(update, "update");
     if (update.name().isPresent()) {
       require(Operation.RENAME_CANDIDATE, "renaming a candidate (updateCandidate with a name)");
     }
@@ -226,8 +229,13 @@ public final class TrackingClient implements AutoCloseable {
     return store.updateCandidate(candidateId, update);
   }
 
-  /** Ends a candidate now with a status. */
+  /**
+   * Ends a candidate now with a status.
+   *
+   * @throws ValidationException when the status is null or not a final one (FINISHED, FAILED, KILLED)
+   */
   public CandidateInfo endCandidate(String candidateId, CandidateStatus status) {
+    requireTerminal(status);
     return updateCandidate(candidateId, CandidateUpdate.end(status, System.currentTimeMillis()));
   }
 
@@ -252,6 +260,7 @@ public final class TrackingClient implements AutoCloseable {
    */
   public PagedIterable<Candidate> searchCandidates(CandidateQuery query) {
     require(Operation.SEARCH_CANDIDATES, "searchCandidates");
+    Arguments.requireNonNull(query, "query");
     if (query.experimentIds().isEmpty()) {
       throw new ValidationException("experimentIds", "required", "A candidate search needs at least one experiment id");
     }
@@ -321,16 +330,21 @@ public final class TrackingClient implements AutoCloseable {
 
   /** Logs one metric point. */
   public void logMetric(String candidateId, String key, double value, long timestamp, long step) {
+    Arguments.requireNonNull(key, "key");
     logBatch(candidateId, List.of(Metric.of(key, value, timestamp, step)), List.of(), List.of());
   }
 
   /** Logs one param. */
   public void logParam(String candidateId, String key, String value) {
+    Arguments.requireNonNull(key, "key");
+    validator.param(key, value); // before Param.of, which would throw a bare NullPointerException for a null value
     logBatch(candidateId, List.of(), List.of(Param.of(key, value)), List.of());
   }
 
   /** Sets one tag. */
   public void setTag(String candidateId, String key, String value) {
+    Arguments.requireNonNull(key, "key");
+    validator.tag(key, value); // before Tag.of, which would throw a bare NullPointerException for a null value
     logBatch(candidateId, List.of(), List.of(), List.of(Tag.of(key, value)));
   }
 
@@ -360,6 +374,8 @@ public final class TrackingClient implements AutoCloseable {
       TransferListener listener) {
     require(Operation.UPLOAD_ARTIFACT, "uploadArtifacts");
     EntityValidator.candidateId(candidateId);
+    Arguments.requireNonNull(fileOrDirectory, "fileOrDirectory");
+    Arguments.requireNonNull(listener, "listener");
     String base = ArtifactPaths.normalize(artifactDirectory);
     if (Files.isRegularFile(fileOrDirectory)) {
       backend.artifactStore().uploadFile(candidateId, fileOrDirectory,
@@ -471,6 +487,8 @@ public final class TrackingClient implements AutoCloseable {
       TransferListener listener) {
     require(Operation.DOWNLOAD_ARTIFACT, "downloadArtifacts");
     EntityValidator.candidateId(candidateId);
+    Arguments.requireNonNull(targetDirectory, "targetDirectory");
+    Arguments.requireNonNull(listener, "listener");
     String path = ArtifactPaths.normalize(artifactPath);
     if (Files.exists(targetDirectory) && !Files.isDirectory(targetDirectory)) {
       throw new ValidationException(targetDirectory.toString(), "download-target",
@@ -531,6 +549,14 @@ public final class TrackingClient implements AutoCloseable {
   private void require(Operation op, String name) {
     if (!capabilities.supports(op)) {
       throw new OperationNotSupportedException(capabilities.backendName(), name);
+    }
+  }
+
+  private static void requireTerminal(CandidateStatus status) {
+    Arguments.requireNonNull(status, "status");
+    if (!status.isTerminal()) {
+      throw new ValidationException("status", "status-terminal", "A candidate ends as FINISHED, FAILED or KILLED; "
+          + "status " + status + " is not a final one");
     }
   }
 
