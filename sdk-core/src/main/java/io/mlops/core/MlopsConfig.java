@@ -34,6 +34,9 @@ public final class MlopsConfig {
   /** The last GitLab CI default decision logged, so that building many configurations logs it once. */
   private static final AtomicReference<String> LAST_GITLAB_CI_DECISION = new AtomicReference<>();
 
+  /** The largest {@link MlopsSetting#HTTP_MAX_RESPONSE_SIZE}: a JSON answer is held in one array. */
+  static final long MAX_RESPONSE_SIZE_LIMIT = Integer.MAX_VALUE - 8;
+
   private final Map<MlopsSetting, String> values;
 
   private MlopsConfig(Map<MlopsSetting, String> values) {
@@ -330,7 +333,7 @@ public final class MlopsConfig {
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_MAX_RETRIES, 0);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_CALL_TIMEOUT, 0);
       requirePositiveLong(resolved, MlopsSetting.GITLAB_MAX_FILE_SIZE);
-      requirePositiveLong(resolved, MlopsSetting.HTTP_MAX_RESPONSE_SIZE);
+      requireLong(resolved, MlopsSetting.HTTP_MAX_RESPONSE_SIZE, 1, MAX_RESPONSE_SIZE_LIMIT); // one byte array
       requirePositiveLong(resolved, MlopsSetting.ARTIFACT_MAX_DOWNLOAD_SIZE);
       requireNonNegativeLong(resolved, MlopsSetting.HTTP_MIN_TRANSFER_RATE);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_MIN_RATE_WINDOW, 1);
@@ -356,25 +359,26 @@ public final class MlopsConfig {
     }
 
     private static void requirePositiveLong(Map<MlopsSetting, String> resolved, MlopsSetting s) {
-      requireLong(resolved, s, 1);
+      requireLong(resolved, s, 1, Long.MAX_VALUE);
     }
 
     private static void requireNonNegativeLong(Map<MlopsSetting, String> resolved, MlopsSetting s) {
-      requireLong(resolved, s, 0);
+      requireLong(resolved, s, 0, Long.MAX_VALUE);
     }
 
-    private static void requireLong(Map<MlopsSetting, String> resolved, MlopsSetting s, long min) {
+    private static void requireLong(Map<MlopsSetting, String> resolved, MlopsSetting s, long min, long max) {
       String v = resolved.get(s).trim();
       try {
-        if (Long.parseLong(v) >= min) {
+        long n = Long.parseLong(v);
+        if (n >= min && n <= max) {
           resolved.put(s, v);
           return;
         }
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= " + min + ", got '"
-          + v + "'");
+      throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= " + min
+          + (max == Long.MAX_VALUE ? "" : " and <= " + max) + ", got '" + v + "'");
     }
 
     /**

@@ -365,7 +365,8 @@ public final class MlflowHttp implements AutoCloseable {
     if (announced > maxResponseSize) {
       throw tooLarge(request, "announces " + announced + " bytes");
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(announced > 0 ? (int) announced : 8192);
+    // sized by what arrives, not by what is announced: a hostile Content-Length must not allocate the cap at once
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(8192, Math.min(announced, 1 << 20)));
     byte[] buffer = new byte[8192];
     long total = 0;
     try (InputStream in = body.byteStream()) {
