@@ -2,6 +2,7 @@ package io.mlops.core;
 
 import io.mlops.core.internal.ArtifactPaths;
 import io.mlops.core.internal.Arguments;
+import io.mlops.core.internal.ArtifactWalk;
 import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.BatchSplitter;
 import io.mlops.core.internal.EntityValidator;
@@ -44,6 +45,7 @@ public final class TrackingClient implements AutoCloseable {
   private final Capabilities capabilities;
   private final EntityValidator validator;
   private final BatchSplitter splitter;
+  private final ArtifactWalk artifactWalk;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrackingClient(MlopsConfig config, Backend backend) {
@@ -53,6 +55,7 @@ public final class TrackingClient implements AutoCloseable {
     this.capabilities = backend.capabilities();
     this.validator = new EntityValidator(capabilities);
     this.splitter = new BatchSplitter(capabilities);
+    this.artifactWalk = new ArtifactWalk(config);
   }
 
   /** A client configured from system properties and the environment ({@code ./mlruns} by default). */
@@ -416,56 +419,8 @@ public final class TrackingClient implements AutoCloseable {
    * @throws LimitExceededException when the tree goes past one of those limits
    */
   public List<ArtifactInfo> listArtifactsRecursively(String candidateId, String directory) {
-    int maxDepth = config.artifactMaxDepth();
-    int maxPath = config.artifactMaxPathLength();
-    int maxEntries = config.artifactMaxEntries();
-    List<ArtifactInfo> files = new ArrayList<>();
-    // an explicit stack of open listings, not recursion: depth comes from the server
-    java.util.ArrayDeque<java.util.Iterator<ArtifactInfo>> open = new java.util.ArrayDeque<>();
-    open.push(listArtifacts(candidateId, directory).iterator());
-    long entries = 0;
-    while (!open.isEmpty()) {
-      java.util.Iterator<ArtifactInfo> level = open.peek();
-      if (!level.hasNext()) {
-        open.pop();
-        continue;
-      }
-      ArtifactInfo info = level.next();
-      String path = info.path();
-      if (++entries > maxEntries) {
-        throw listingLimit(candidateId, directory, "more than " + maxEntries + " entries", maxEntries,
-            MlopsSetting.ARTIFACT_MAX_ENTRIES);
-      }
-      if (path.length() > maxPath) {
-        throw listingLimit(candidateId, directory, "a path of " + path.length() + " characters ('"
-            + abbreviate(path) + "'), more than " + maxPath, maxPath, MlopsSetting.ARTIFACT_MAX_PATH_LENGTH);
-      }
-      int depth = 1;
-      for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-        depth++;
-      }
-      if (depth > maxDepth) {
-        throw listingLimit(candidateId, directory, "a path " + depth + " levels deep ('" + abbreviate(path)
-            + "'), more than " + maxDepth, maxDepth, MlopsSetting.ARTIFACT_MAX_DEPTH);
-      }
-      if (info.isDirectory()) {
-        open.push(listArtifacts(candidateId, path).iterator());
-      } else {
-        files.add(info);
-      }
-    }
-    return files;
-  }
-
-  private static LimitExceededException listingLimit(String candidateId, String directory, String what, long limit,
-      MlopsSetting setting) {
-    return new LimitExceededException("The artifact tree of candidate " + candidateId + " under '" + directory
-        + "' has " + what + " (" + setting.environmentVariable() + "=" + limit + "); the listing was abandoned",
-        limit, setting);
-  }
-
-  private static String abbreviate(String path) {
-    return path.length() <= 120 ? path : path.substring(0, 60) + "..." + path.substring(path.length() - 57);
+    return artifactWalk.files("artifact tree of candidate " + candidateId, directory,
+        dir -> listArtifacts(candidateId, dir));
   }
 
   /**
