@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -40,22 +41,22 @@ import java.util.stream.Stream;
  */
 public final class TrackingClient implements AutoCloseable {
   private final MlopsConfig config;
+  private final ArtifactWalk artifactWalk;
   private final Backend backend;
   private final TrackingStore store;
   private final Capabilities capabilities;
   private final EntityValidator validator;
   private final BatchSplitter splitter;
-  private final ArtifactWalk artifactWalk;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrackingClient(MlopsConfig config, Backend backend) {
     this.config = config;
+    this.artifactWalk = new ArtifactWalk(config);
     this.backend = backend;
     this.store = backend.trackingStore();
     this.capabilities = backend.capabilities();
     this.validator = new EntityValidator(capabilities);
     this.splitter = new BatchSplitter(capabilities);
-    this.artifactWalk = new ArtifactWalk(config);
   }
 
   /** A client configured from system properties and the environment ({@code ./mlruns} by default). */

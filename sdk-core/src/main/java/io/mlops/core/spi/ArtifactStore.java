@@ -1,15 +1,14 @@
 package io.mlops.core.spi;
 
 import io.mlops.core.ArtifactInfo;
-import io.mlops.core.LimitExceededException;
 import io.mlops.core.TransferListener;
 import io.mlops.core.TransportException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Files attached to a candidate. Paths are relative to the candidate's artifact root, use {@code /} and have been
@@ -27,27 +26,17 @@ public interface ArtifactStore {
   /** Lists one directory ({@code ""} for the root); entries carry paths relative to the root. */
   List<ArtifactInfo> list(String candidateId, String directory);
 
-  /** Writes the file at {@code artifactPath} to {@code target}, replacing it. */
-  default void downloadFile(String candidateId, String artifactPath, Path target) {
-    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
-  }
-
-  /**
-   * Like {@link #downloadFile(String, String, Path)}, reporting progress to {@code listener}. The size of the file
-   * is not known to the caller: a store that reads from a remote server bounds it by its own maximum.
-   */
-  void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener);
-
   /**
    * Like {@link #downloadFile(String, String, Path, TransferListener)}, for a file whose listing announced
    * {@code expectedSize} bytes (negative when it gave none). The file must have exactly that size; on a mismatch the
    * download fails and {@code target} is left as it was.
    *
    * <p>Stores that stream from a server override this to stop at the first byte past {@code expectedSize}
-   * ({@link LimitExceededException}). This default, for stores that cannot, downloads into a temporary file beside
-   * the target, checks its size, and only then moves it into place.
+   * ({@link io.mlops.core.LimitExceededException}). This default, for stores that cannot, downloads into a temporary file beside
+   * the target, checks its size, and only then moves it into place. The overloads without a size download a file
+   * of unknown size, which a store that reads from a server bounds by its own maximum.
    *
-   * @throws LimitExceededException when the file is longer than announced
+   * @throws io.mlops.core.LimitExceededException when the file is longer than announced
    * @throws TransportException when it is shorter, or the transfer fails
    */
   default void downloadFile(String candidateId, String artifactPath, Path target, long expectedSize,
@@ -63,7 +52,7 @@ public interface ArtifactStore {
       downloadFile(candidateId, artifactPath, tmp, listener);
       long actual = Files.size(tmp);
       if (actual > expectedSize) {
-        throw new LimitExceededException("Downloaded " + artifactPath + " has " + actual + " bytes, more than the "
+        throw new io.mlops.core.LimitExceededException("Downloaded " + artifactPath + " has " + actual + " bytes, more than the "
             + expectedSize + " bytes its listing announced; nothing was kept", expectedSize, null);
       }
       if (actual < expectedSize) {
@@ -81,4 +70,12 @@ public interface ArtifactStore {
       }
     }
   }
+
+  /** Writes the file at {@code artifactPath} to {@code target}, replacing it. */
+  default void downloadFile(String candidateId, String artifactPath, Path target) {
+    downloadFile(candidateId, artifactPath, target, TransferListener.NONE);
+  }
+
+  /** Like {@link #downloadFile(String, String, Path)}, reporting progress to {@code listener}. */
+  void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener);
 }

@@ -33,6 +33,16 @@ public final class FileDownload {
   private FileDownload() {}
 
   /**
+   * Downloads {@code url}, a file of unknown size, to {@code target}, replacing it; at most
+   * {@link MlopsSetting#ARTIFACT_MAX_DOWNLOAD_SIZE} bytes are taken.
+   *
+   * @see #toFile(MlflowHttp, HttpUrl, String, Path, long, TransferListener)
+   */
+  public static void toFile(MlflowHttp http, HttpUrl url, String path, Path target, TransferListener listener) {
+    toFile(http, url, path, target, -1, listener);
+  }
+
+  /**
    * Downloads {@code url} to {@code target}, replacing it.
    *
    * @param path the artifact path, for progress reports and messages
