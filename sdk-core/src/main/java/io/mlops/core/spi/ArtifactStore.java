@@ -32,12 +32,13 @@ public interface ArtifactStore {
    * download fails and {@code target} is left as it was.
    *
    * <p>Stores that stream from a server override this to stop at the first byte past {@code expectedSize}
-   * ({@link io.mlops.core.LimitExceededException}). This default, for stores that cannot, downloads into a temporary file beside
-   * the target, checks its size, and only then moves it into place. The overloads without a size download a file
-   * of unknown size, which a store that reads from a server bounds by its own maximum.
+   * ({@link io.mlops.core.LimitExceededException}). This default, for stores that cannot (the local store reads a
+   * local file), downloads into a temporary file beside the target, checks its size, and only then moves it into
+   * place. The overloads without a size download a file of unknown size, which a store that reads from a server
+   * bounds by its own maximum.
    *
-   * @throws io.mlops.core.LimitExceededException when the file is longer than announced
-   * @throws TransportException when it is shorter, or the transfer fails
+   * @throws io.mlops.core.LimitExceededException when a store streaming from a server is sent more than announced
+   * @throws TransportException when the size differs (in this default), or the transfer fails
    */
   default void downloadFile(String candidateId, String artifactPath, Path target, long expectedSize,
       TransferListener listener) {
@@ -51,11 +52,7 @@ public interface ArtifactStore {
       Files.createDirectories(parent);
       downloadFile(candidateId, artifactPath, tmp, listener);
       long actual = Files.size(tmp);
-      if (actual > expectedSize) {
-        throw new io.mlops.core.LimitExceededException("Downloaded " + artifactPath + " has " + actual + " bytes, more than the "
-            + expectedSize + " bytes its listing announced; nothing was kept", expectedSize, null);
-      }
-      if (actual < expectedSize) {
+      if (actual != expectedSize) { // read whole already: a mismatch, not a bound reached mid-stream
         throw new TransportException("Downloaded " + artifactPath + " has " + actual + " bytes but its listing says "
             + expectedSize + "; nothing was kept", null);
       }
