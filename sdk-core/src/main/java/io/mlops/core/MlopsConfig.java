@@ -1,9 +1,9 @@
 package io.mlops.core;
 
+import io.mlops.core.internal.Arguments;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +33,9 @@ public final class MlopsConfig {
   private static final Logger LOG = LoggerFactory.getLogger(MlopsConfig.class);
   /** The last GitLab CI default decision logged, so that building many configurations logs it once. */
   private static final AtomicReference<String> LAST_GITLAB_CI_DECISION = new AtomicReference<>();
+
+  /** The largest {@link MlopsSetting#HTTP_MAX_RESPONSE_SIZE}: a JSON answer is held in one array. */
+  static final long MAX_RESPONSE_SIZE_LIMIT = Integer.MAX_VALUE - 8;
 
   private final Map<MlopsSetting, String> values;
 
@@ -109,6 +112,47 @@ public final class MlopsConfig {
    */
   public long gitlabMaxFileSize() {
     return Long.parseLong(values.get(MlopsSetting.GITLAB_MAX_FILE_SIZE));
+  }
+
+  /** Bytes one JSON answer may have ({@code MLOPS_HTTP_MAX_RESPONSE_SIZE}; 256 MiB by default). */
+  public long maxResponseSize() {
+    return Long.parseLong(values.get(MlopsSetting.HTTP_MAX_RESPONSE_SIZE));
+  }
+
+  /**
+   * Bytes per second below which a download is abandoned ({@code MLOPS_HTTP_MIN_TRANSFER_RATE}; 1024 by default,
+   * 0 for no check), measured over {@link #minRateWindow()}.
+   */
+  public long minTransferRate() {
+    return Long.parseLong(values.get(MlopsSetting.HTTP_MIN_TRANSFER_RATE));
+  }
+
+  /** The window over which {@link #minTransferRate()} is measured ({@code MLOPS_HTTP_MIN_RATE_WINDOW}, seconds). */
+  public java.time.Duration minRateWindow() {
+    return java.time.Duration.ofSeconds(Long.parseLong(values.get(MlopsSetting.HTTP_MIN_RATE_WINDOW)));
+  }
+
+  /**
+   * Bytes a downloaded artifact file may have when its listing gives no size ({@code MLOPS_ARTIFACT_MAX_DOWNLOAD_SIZE};
+   * 100 GB by default).
+   */
+  public long maxDownloadSize() {
+    return Long.parseLong(values.get(MlopsSetting.ARTIFACT_MAX_DOWNLOAD_SIZE));
+  }
+
+  /** Folder levels a recursive artifact listing may reach ({@code MLOPS_ARTIFACT_MAX_DEPTH}; 128 by default). */
+  public int artifactMaxDepth() {
+    return Integer.parseInt(values.get(MlopsSetting.ARTIFACT_MAX_DEPTH));
+  }
+
+  /** Characters an artifact path may have in a recursive listing ({@code MLOPS_ARTIFACT_MAX_PATH_LENGTH}; 4096). */
+  public int artifactMaxPathLength() {
+    return Integer.parseInt(values.get(MlopsSetting.ARTIFACT_MAX_PATH_LENGTH));
+  }
+
+  /** Entries a recursive artifact listing may have ({@code MLOPS_ARTIFACT_MAX_ENTRIES}; 1,000,000 by default). */
+  public int artifactMaxEntries() {
+    return Integer.parseInt(values.get(MlopsSetting.ARTIFACT_MAX_ENTRIES));
   }
 
   /** Retries of a retryable request ({@code MLFLOW_HTTP_REQUEST_MAX_RETRIES}). */
@@ -191,7 +235,7 @@ public final class MlopsConfig {
 
     /** Sets the tracking URI: a path, a {@code file:} URI or an {@code http(s)://} URL. */
     public Builder trackingUri(String trackingUri) {
-      return set(MlopsSetting.TRACKING_URI, requireNonBlank(trackingUri, "trackingUri"));
+      return set(MlopsSetting.TRACKING_URI, Arguments.requireNonBlank(trackingUri, "trackingUri"));
     }
 
     /** Sets the bearer token. */
@@ -202,7 +246,7 @@ public final class MlopsConfig {
     /** Sets basic-auth credentials. */
     public Builder basicAuth(String username, String password) {
       set(MlopsSetting.TRACKING_USERNAME, requireNonBlank(username, "username"));
-      return set(MlopsSetting.TRACKING_PASSWORD, Objects.requireNonNull(password, "password"));
+      return set(MlopsSetting.TRACKING_PASSWORD, Arguments.requireNonNull(password, "password"));
     }
 
     /** Turns TLS certificate verification off (explicitly; it is on by default). */
@@ -220,21 +264,30 @@ public final class MlopsConfig {
       return set(MlopsSetting.RUN_ID, requireNonBlank(candidateId, "candidateId"));
     }
 
-    /** Sets any setting by its enum constant. */
+    /**
+     * Sets any setting by its enum constant.
+     *
+     * @throws ValidationException when either is null, or the tracking URI is blank
+     */
     public Builder set(MlopsSetting setting, String value) {
-      explicit.put(Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(value, "value"));
+      Arguments.requireNonNull(setting, "setting");
+      Arguments.requireNonNull(value, "value");
+      if (setting == MlopsSetting.TRACKING_URI) {
+        Arguments.requireNonBlank(value, "trackingUri"); // a blank URI would read as a local store in the working dir
+      }
+      explicit.put(setting, value);
       return this;
     }
 
     /** Replaces the environment read for unset values (for tests and embedding); default {@link System#getenv()}. */
     public Builder environment(Map<String, String> environment) {
-      this.environment = Objects.requireNonNull(environment, "environment");
+      this.environment = Arguments.requireNonNull(environment, "environment");
       return this;
     }
 
     /** Replaces the system properties read for unset values; default {@link System#getProperties()}. */
     public Builder systemProperties(Properties properties) {
-      this.systemProperties = Objects.requireNonNull(properties, "properties");
+      this.systemProperties = Arguments.requireNonNull(properties, "properties");
       return this;
     }
 
@@ -280,6 +333,13 @@ public final class MlopsConfig {
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_MAX_RETRIES, 0);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_CALL_TIMEOUT, 0);
       requirePositiveLong(resolved, MlopsSetting.GITLAB_MAX_FILE_SIZE);
+      requireLong(resolved, MlopsSetting.HTTP_MAX_RESPONSE_SIZE, 1, MAX_RESPONSE_SIZE_LIMIT); // one byte array
+      requirePositiveLong(resolved, MlopsSetting.ARTIFACT_MAX_DOWNLOAD_SIZE);
+      requireNonNegativeLong(resolved, MlopsSetting.HTTP_MIN_TRANSFER_RATE);
+      requireNonNegativeInt(resolved, MlopsSetting.HTTP_MIN_RATE_WINDOW, 1);
+      requireNonNegativeInt(resolved, MlopsSetting.ARTIFACT_MAX_DEPTH, 1);
+      requireNonNegativeInt(resolved, MlopsSetting.ARTIFACT_MAX_PATH_LENGTH, 1);
+      requireNonNegativeInt(resolved, MlopsSetting.ARTIFACT_MAX_ENTRIES, 1);
       parseHeaders(resolved.get(MlopsSetting.HTTP_HEADERS));
       return new MlopsConfig(resolved);
     }
@@ -299,16 +359,26 @@ public final class MlopsConfig {
     }
 
     private static void requirePositiveLong(Map<MlopsSetting, String> resolved, MlopsSetting s) {
+      requireLong(resolved, s, 1, Long.MAX_VALUE);
+    }
+
+    private static void requireNonNegativeLong(Map<MlopsSetting, String> resolved, MlopsSetting s) {
+      requireLong(resolved, s, 0, Long.MAX_VALUE);
+    }
+
+    private static void requireLong(Map<MlopsSetting, String> resolved, MlopsSetting s, long min, long max) {
       String v = resolved.get(s).trim();
       try {
-        if (Long.parseLong(v) >= 1) {
+        long n = Long.parseLong(v);
+        if (n >= min && n <= max) {
           resolved.put(s, v);
           return;
         }
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= 1, got '" + v + "'");
+      throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= " + min
+          + (max == Long.MAX_VALUE ? "" : " and <= " + max) + ", got '" + v + "'");
     }
 
     /**
@@ -357,10 +427,7 @@ public final class MlopsConfig {
     }
 
     private static String requireNonBlank(String value, String name) {
-      if (value == null || value.trim().isEmpty()) {
-        throw new IllegalArgumentException(name + " must not be blank");
-      }
-      return value;
+      return Arguments.requireNonBlank(value, name);
     }
   }
 }

@@ -43,7 +43,25 @@ public enum MlopsSetting {
   HTTP_HEADERS("MLOPS_HTTP_HEADERS", null, true),
   /** Bytes one artifact file may have on GitLab; larger files are refused before upload. GitLab documents 5 GB per
    * file; an instance's plan limit {@code ml_model_max_file_size} (10 GiB by default) may differ. */
-  GITLAB_MAX_FILE_SIZE("MLOPS_GITLAB_MAX_FILE_SIZE", "5000000000", false);
+  GITLAB_MAX_FILE_SIZE("MLOPS_GITLAB_MAX_FILE_SIZE", "5000000000", false),
+  /** Bytes one JSON answer of a tracking server may have (256 MiB); a larger one fails with
+   * {@link LimitExceededException} instead of filling the heap. */
+  HTTP_MAX_RESPONSE_SIZE("MLOPS_HTTP_MAX_RESPONSE_SIZE", "268435456", false),
+  /** Bytes per second below which an artifact download is abandoned (measured over
+   * {@link #HTTP_MIN_RATE_WINDOW}); 0 turns the check off. Catches a server that trickles bytes just fast enough to
+   * beat the per-read timeout. */
+  HTTP_MIN_TRANSFER_RATE("MLOPS_HTTP_MIN_TRANSFER_RATE", "1024", false),
+  /** Seconds over which {@link #HTTP_MIN_TRANSFER_RATE} is measured. */
+  HTTP_MIN_RATE_WINDOW("MLOPS_HTTP_MIN_RATE_WINDOW", "60", false),
+  /** Bytes one downloaded artifact file may have when the listing gives no size (100 GB); a file with a listed
+   * size must have exactly that size. */
+  ARTIFACT_MAX_DOWNLOAD_SIZE("MLOPS_ARTIFACT_MAX_DOWNLOAD_SIZE", "100000000000", false),
+  /** Folder levels an artifact tree may have when it is listed recursively. */
+  ARTIFACT_MAX_DEPTH("MLOPS_ARTIFACT_MAX_DEPTH", "128", false),
+  /** Characters an artifact path may have when an artifact tree is listed recursively. */
+  ARTIFACT_MAX_PATH_LENGTH("MLOPS_ARTIFACT_MAX_PATH_LENGTH", "4096", false),
+  /** Entries (files and folders) an artifact tree may have when it is listed recursively. */
+  ARTIFACT_MAX_ENTRIES("MLOPS_ARTIFACT_MAX_ENTRIES", "1000000", false);
 
   private final String environmentVariable;
   private final String defaultValue;

@@ -1,5 +1,6 @@
 package io.mlops.core;
 
+import io.mlops.core.internal.Arguments;
 import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.spi.Backend;
@@ -7,7 +8,6 @@ import io.mlops.core.spi.Capabilities;
 import io.mlops.core.spi.Operation;
 import io.mlops.core.spi.RegistryStore;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -51,12 +51,13 @@ public final class RegistryClient implements AutoCloseable {
 
   /** A client for a configuration; the backend is chosen by its tracking URI. */
   public static RegistryClient create(MlopsConfig config) {
-    return new RegistryClient(config, BackendResolver.open(Objects.requireNonNull(config, "config")), true);
+    return new RegistryClient(config, BackendResolver.open(Arguments.requireNonNull(config, "config")), true);
   }
 
   /** A client over an already opened backend; closing the client leaves the backend open. */
   public static RegistryClient create(MlopsConfig config, Backend backend) {
-    return new RegistryClient(config, backend, false);
+    return new RegistryClient(Arguments.requireNonNull(config, "config"), Arguments.requireNonNull(backend, "backend"),
+        false);
   }
 
   /** The configuration. */
@@ -80,7 +81,7 @@ public final class RegistryClient implements AutoCloseable {
   public Model createModel(String name, Map<String, String> tags, String description) {
     require(Operation.MODEL_REGISTRY, "createModel");
     EntityValidator.modelName(name);
-    tags.forEach(validator::registryTag);
+    Arguments.requireNonNull(tags, "tags").forEach(validator::registryTag);
     return store.createModel(name, tags, Optional.ofNullable(description));
   }
 
@@ -103,6 +104,7 @@ public final class RegistryClient implements AutoCloseable {
   /** Searches models, fetching pages lazily. */
   public PagedIterable<Model> searchModels(ModelQuery query) {
     require(Operation.MODEL_REGISTRY, "searchModels");
+    Arguments.requireNonNull(query, "query");
     if (query.maxResults() < 1) {
       throw new ValidationException("maxResults", "max-results", "maxResults must be positive");
     }
@@ -114,7 +116,7 @@ public final class RegistryClient implements AutoCloseable {
   public Model updateModelDescription(String name, String description) {
     require(Operation.MODEL_REGISTRY, "updateModelDescription");
     EntityValidator.modelName(name);
-    return store.updateModelDescription(name, Objects.requireNonNull(description, "description"));
+    return store.updateModelDescription(name, Arguments.requireNonNull(description, "description"));
   }
 
   /** Renames a model where the backend allows it. */
@@ -153,6 +155,7 @@ public final class RegistryClient implements AutoCloseable {
   /** Creates a version of an existing model. */
   public ModelVersion createModelVersion(NewModelVersion version) {
     require(Operation.MODEL_REGISTRY, "createModelVersion");
+    Arguments.requireNonNull(version, "version");
     EntityValidator.modelName(version.modelName());
     version.candidateId().ifPresent(EntityValidator::candidateId);
     version.tags().forEach(validator::registryTag);
@@ -196,7 +199,7 @@ public final class RegistryClient implements AutoCloseable {
     require(Operation.MODEL_REGISTRY, "updateModelVersionDescription");
     EntityValidator.modelName(name);
     requireVersionId(version);
-    return store.updateModelVersionDescription(name, version, Objects.requireNonNull(description, "description"));
+    return store.updateModelVersionDescription(name, version, Arguments.requireNonNull(description, "description"));
   }
 
   /** Deletes a version. */

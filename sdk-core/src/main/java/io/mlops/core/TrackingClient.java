@@ -1,6 +1,8 @@
 package io.mlops.core;
 
 import io.mlops.core.internal.ArtifactPaths;
+import io.mlops.core.internal.Arguments;
+import io.mlops.core.internal.ArtifactWalk;
 import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.BatchDelivery;
 import io.mlops.core.internal.BatchSplitter;
@@ -46,6 +48,7 @@ public final class TrackingClient implements AutoCloseable {
   private static final String UNKNOWN_USER = "unknown";
 
   private final MlopsConfig config;
+  private final ArtifactWalk artifactWalk;
   private final Backend backend;
   private final TrackingStore store;
   private final Capabilities capabilities;
@@ -55,6 +58,7 @@ public final class TrackingClient implements AutoCloseable {
 
   private TrackingClient(MlopsConfig config, Backend backend) {
     this.config = config;
+    this.artifactWalk = new ArtifactWalk(config);
     this.backend = backend;
     this.store = backend.trackingStore();
     this.capabilities = backend.capabilities();
@@ -69,12 +73,12 @@ public final class TrackingClient implements AutoCloseable {
 
   /** A client for a configuration; the backend is chosen by its tracking URI. */
   public static TrackingClient create(MlopsConfig config) {
-    return new TrackingClient(config, BackendResolver.open(Objects.requireNonNull(config, "config")));
+    return new TrackingClient(config, BackendResolver.open(Arguments.requireNonNull(config, "config")));
   }
 
   /** A client over an already opened backend (for third-party backends and tests); closing it closes the backend. */
   public static TrackingClient create(MlopsConfig config, Backend backend) {
-    return new TrackingClient(config, backend);
+    return new TrackingClient(Arguments.requireNonNull(config, "config"), Arguments.requireNonNull(backend, "backend"));
   }
 
   /** The configuration. */
@@ -102,7 +106,7 @@ public final class TrackingClient implements AutoCloseable {
   public Experiment createExperiment(String name, Map<String, String> tags) {
     require(Operation.CREATE_EXPERIMENT, "createExperiment");
     validator.experimentName(name);
-    tags.forEach(validator::experimentTag);
+    Arguments.requireNonNull(tags, "tags").forEach(validator::experimentTag);
     return store.getExperiment(store.createExperiment(name, Optional.empty(), tags));
   }
 
@@ -158,6 +162,7 @@ public final class TrackingClient implements AutoCloseable {
   /** Searches experiments, fetching pages lazily. */
   public PagedIterable<Experiment> searchExperiments(ExperimentQuery query) {
     require(Operation.SEARCH_EXPERIMENTS, "searchExperiments");
+    Arguments.requireNonNull(query, "query");
     requirePositive(query.maxResults());
     return new PagedIterable<>(query.pageToken(),
         token -> store.searchExperiments(ExperimentQuery.builder().from(query).pageToken(token).build()));
@@ -213,6 +218,7 @@ public final class TrackingClient implements AutoCloseable {
    */
   public CandidateInfo createCandidate(NewCandidate candidate) {
     require(Operation.CREATE_CANDIDATE, "createCandidate");
+    Arguments.requireNonNull(candidate, "candidate");
     EntityValidator.experimentId(candidate.experimentId());
     candidate.name().ifPresent(validator::candidateName);
     candidate.tags().forEach(validator::tag);
@@ -239,6 +245,7 @@ public final class TrackingClient implements AutoCloseable {
   /** Changes a candidate's status, end time or name. */
   public CandidateInfo updateCandidate(String candidateId, CandidateUpdate update) {
     require(Operation.UPDATE_CANDIDATE, "updateCandidate");
+    Arguments.requireNonNull(update, "update");
     if (update.name().isPresent()) {
       require(Operation.RENAME_CANDIDATE, "renaming a candidate (updateCandidate with a name)");
     }
@@ -247,8 +254,13 @@ public final class TrackingClient implements AutoCloseable {
     return store.updateCandidate(candidateId, update);
   }
 
-  /** Ends a candidate now with a status. */
+  /**
+   * Ends a candidate now with a status.
+   *
+   * @throws ValidationException when the status is null or not a final one (FINISHED, FAILED, KILLED)
+   */
   public CandidateInfo endCandidate(String candidateId, CandidateStatus status) {
+    requireTerminal(status);
     return updateCandidate(candidateId, CandidateUpdate.end(status, System.currentTimeMillis()));
   }
 
@@ -273,6 +285,7 @@ public final class TrackingClient implements AutoCloseable {
    */
   public PagedIterable<Candidate> searchCandidates(CandidateQuery query) {
     require(Operation.SEARCH_CANDIDATES, "searchCandidates");
+    Arguments.requireNonNull(query, "query");
     if (query.experimentIds().isEmpty()) {
       throw new ValidationException("experimentIds", "required", "A candidate search needs at least one experiment id");
     }
@@ -372,16 +385,21 @@ public final class TrackingClient implements AutoCloseable {
 
   /** Logs one metric point. */
   public void logMetric(String candidateId, String key, double value, long timestamp, long step) {
+    Arguments.requireNonNull(key, "key");
     logBatch(candidateId, List.of(Metric.of(key, value, timestamp, step)), List.of(), List.of());
   }
 
   /** Logs one param. */
   public void logParam(String candidateId, String key, String value) {
+    Arguments.requireNonNull(key, "key");
+    validator.param(key, value); // before Param.of, which would throw a bare NullPointerException for a null value
     logBatch(candidateId, List.of(), List.of(Param.of(key, value)), List.of());
   }
 
   /** Sets one tag. */
   public void setTag(String candidateId, String key, String value) {
+    Arguments.requireNonNull(key, "key");
+    validator.tag(key, value); // before Tag.of, which would throw a bare NullPointerException for a null value
     logBatch(candidateId, List.of(), List.of(), List.of(Tag.of(key, value)));
   }
 
@@ -411,6 +429,8 @@ public final class TrackingClient implements AutoCloseable {
       TransferListener listener) {
     require(Operation.UPLOAD_ARTIFACT, "uploadArtifacts");
     EntityValidator.candidateId(candidateId);
+    Arguments.requireNonNull(fileOrDirectory, "fileOrDirectory");
+    Arguments.requireNonNull(listener, "listener");
     String base = ArtifactPaths.normalize(artifactDirectory);
     if (Files.isRegularFile(fileOrDirectory)) {
       backend.artifactStore().uploadFile(candidateId, fileOrDirectory,
@@ -441,17 +461,18 @@ public final class TrackingClient implements AutoCloseable {
     return backend.artifactStore().list(candidateId, ArtifactPaths.normalize(directory));
   }
 
-  /** Lists every artifact file under a directory, recursively. */
+  /**
+   * Lists every artifact file under a directory, recursively, in listing order (a folder's files where the folder
+   * is listed). The walk is bounded, so that a broken or hostile server cannot make it run forever: an entry deeper
+   * than {@link MlopsConfig#artifactMaxDepth()} path segments or longer than
+   * {@link MlopsConfig#artifactMaxPathLength()} characters, or more than {@link MlopsConfig#artifactMaxEntries()}
+   * entries in all, fail it.
+   *
+   * @throws LimitExceededException when the tree goes past one of those limits
+   */
   public List<ArtifactInfo> listArtifactsRecursively(String candidateId, String directory) {
-    List<ArtifactInfo> files = new ArrayList<>();
-    for (ArtifactInfo info : listArtifacts(candidateId, directory)) {
-      if (info.isDirectory()) {
-        files.addAll(listArtifactsRecursively(candidateId, info.path()));
-      } else {
-        files.add(info);
-      }
-    }
-    return files;
+    return artifactWalk.files("artifact tree of candidate " + candidateId, directory,
+        dir -> listArtifacts(candidateId, dir));
   }
 
   /**
@@ -473,6 +494,8 @@ public final class TrackingClient implements AutoCloseable {
       TransferListener listener) {
     require(Operation.DOWNLOAD_ARTIFACT, "downloadArtifacts");
     EntityValidator.candidateId(candidateId);
+    Arguments.requireNonNull(targetDirectory, "targetDirectory");
+    Arguments.requireNonNull(listener, "listener");
     String path = ArtifactPaths.normalize(artifactPath);
     if (Files.exists(targetDirectory) && !Files.isDirectory(targetDirectory)) {
       throw new ValidationException(targetDirectory.toString(), "download-target",
@@ -497,25 +520,13 @@ public final class TrackingClient implements AutoCloseable {
     return local;
   }
 
+  /**
+   * Downloads one listed file; the store checks its size as it arrives (a negative listed size, which GitLab gives
+   * for a file of unknown size, counts as unknown).
+   */
   private void downloadChecked(String candidateId, ArtifactInfo file, Path target, TransferListener listener) {
-    backend.artifactStore().downloadFile(candidateId, file.path(), target, listener);
-    if (file.fileSize().isPresent()) {
-      long actual;
-      try {
-        actual = Files.size(target);
-      } catch (IOException e) {
-        throw new TransportException("Cannot read " + target + ": " + e.getMessage(), e);
-      }
-      if (actual != file.fileSize().getAsLong()) {
-        try {
-          Files.deleteIfExists(target);
-        } catch (IOException ignored) {
-          // reported below
-        }
-        throw new TransportException("Downloaded " + file.path() + " has " + actual + " bytes but the listing says "
-            + file.fileSize().getAsLong() + "; the file was removed", null);
-      }
-    }
+    long expected = file.fileSize().isPresent() && file.fileSize().getAsLong() >= 0 ? file.fileSize().getAsLong() : -1;
+    backend.artifactStore().downloadFile(candidateId, file.path(), target, expected, listener);
   }
 
   private ArtifactInfo entry(String candidateId, String path) {
@@ -625,6 +636,14 @@ public final class TrackingClient implements AutoCloseable {
   private void require(Operation op, String name) {
     if (!capabilities.supports(op)) {
       throw new OperationNotSupportedException(capabilities.backendName(), name);
+    }
+  }
+
+  private static void requireTerminal(CandidateStatus status) {
+    Arguments.requireNonNull(status, "status");
+    if (!status.isTerminal()) {
+      throw new ValidationException("status", "status-terminal", "A candidate ends as FINISHED, FAILED or KILLED; "
+          + "status " + status + " is not a final one");
     }
   }
 

@@ -65,4 +65,36 @@ class MlopsConfigTest {
       assertThat(s.systemProperty()).isEqualTo(s.environmentVariable().toLowerCase().replace('_', '.'));
     }
   }
+
+  @Test
+  void boundedIoSettings_haveGenerousDefaultsAndResolveFromTheEnvironment() {
+    MlopsConfig defaults = MlopsConfig.builder().environment(Map.of()).systemProperties(new Properties()).build();
+    assertThat(defaults.maxResponseSize()).isEqualTo(256L << 20);
+    assertThat(defaults.minTransferRate()).isEqualTo(1024);
+    assertThat(defaults.minRateWindow()).hasSeconds(60);
+    assertThat(defaults.maxDownloadSize()).isEqualTo(100_000_000_000L);
+    assertThat(defaults.artifactMaxDepth()).isEqualTo(128);
+    assertThat(defaults.artifactMaxPathLength()).isEqualTo(4096);
+    assertThat(defaults.artifactMaxEntries()).isEqualTo(1_000_000);
+
+    MlopsConfig env = MlopsConfig.builder().systemProperties(new Properties()).environment(Map.of(
+        "MLOPS_HTTP_MAX_RESPONSE_SIZE", "1000", "MLOPS_HTTP_MIN_TRANSFER_RATE", "0",
+        "MLOPS_ARTIFACT_MAX_DEPTH", "7")).build();
+    assertThat(env.maxResponseSize()).isEqualTo(1000);
+    assertThat(env.minTransferRate()).isZero();
+    assertThat(env.artifactMaxDepth()).isEqualTo(7);
+  }
+
+  @Test
+  void boundedIoSettings_outOfRange_areConfigurationErrorsNamingTheVariable() {
+    for (Map.Entry<String, String> bad : Map.of("MLOPS_HTTP_MAX_RESPONSE_SIZE", "3000000000",
+        "MLOPS_HTTP_MIN_TRANSFER_RATE", "-1", "MLOPS_HTTP_MIN_RATE_WINDOW", "0",
+        "MLOPS_ARTIFACT_MAX_DOWNLOAD_SIZE", "0", "MLOPS_ARTIFACT_MAX_ENTRIES", "lots").entrySet()) {
+      assertThatThrownBy(() -> MlopsConfig.builder().systemProperties(new Properties())
+          .environment(Map.of(bad.getKey(), bad.getValue())).build())
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining(bad.getKey())
+          .hasMessageContaining(bad.getValue());
+    }
+  }
 }

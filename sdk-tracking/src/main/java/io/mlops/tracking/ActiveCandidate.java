@@ -7,6 +7,7 @@ import io.mlops.core.Param;
 import io.mlops.core.Tag;
 import io.mlops.core.TrackingClient;
 import io.mlops.core.ValidationException;
+import io.mlops.core.internal.Arguments;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.tracking.internal.CandidateHandle;
 import io.mlops.tracking.internal.LogPipeline;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,6 +117,7 @@ public final class ActiveCandidate implements AutoCloseable {
    */
   public ActiveCandidate logParam(String key, String value) {
     ensureOpen();
+    Arguments.requireNonNull(key, "key");
     validator.param(key, value);
     if (rememberParam(key, value)) {
       pipeline.offer(handle, List.of(Param.of(key, value)), List.of());
@@ -132,6 +133,7 @@ public final class ActiveCandidate implements AutoCloseable {
    */
   public ActiveCandidate logParams(Map<String, String> values) {
     ensureOpen();
+    Arguments.requireNonNull(values, "values");
     for (Map.Entry<String, String> e : values.entrySet()) {
       String prev = params.get(e.getKey());
       if (prev != null && !prev.equals(e.getValue())) {
@@ -176,13 +178,17 @@ public final class ActiveCandidate implements AutoCloseable {
   /** Logs several metrics at one step, with one timestamp. Invalid keys are refused; the others are logged. */
   public ActiveCandidate logMetrics(Map<String, Double> values, long step) {
     ensureOpen();
+    Arguments.requireNonNull(values, "values");
     long now = clock.getAsLong();
     List<ValidationException> refused = null;
     for (Map.Entry<String, Double> e : values.entrySet()) {
       try {
         checkMetricKey(e.getKey());
-        pipeline.offerMetric(handle, e.getKey(), Objects.requireNonNull(e.getValue(), "value of " + e.getKey()),
-            now, step);
+        Double value = e.getValue();
+        if (value == null) {
+          throw new ValidationException(e.getKey(), "value-null", "Metric '" + e.getKey() + "' has a null value");
+        }
+        pipeline.offerMetric(handle, e.getKey(), value, now, step);
       } catch (ValidationException ex) {
         if (refused == null) {
           refused = new ArrayList<>();
@@ -199,6 +205,7 @@ public final class ActiveCandidate implements AutoCloseable {
   /** Sets a tag (last write wins). */
   public ActiveCandidate setTag(String key, String value) {
     ensureOpen();
+    Arguments.requireNonNull(key, "key");
     validator.tag(key, value);
     pipeline.offer(handle, List.of(), List.of(Tag.of(key, value)));
     return this;
@@ -207,6 +214,7 @@ public final class ActiveCandidate implements AutoCloseable {
   /** Sets several tags; invalid ones are refused and reported together, the others are set. */
   public ActiveCandidate setTags(Map<String, String> tags) {
     ensureOpen();
+    Arguments.requireNonNull(tags, "tags");
     List<ValidationException> refused = new ArrayList<>();
     List<Tag> list = new ArrayList<>(tags.size());
     for (Map.Entry<String, String> e : tags.entrySet()) {
@@ -245,11 +253,13 @@ public final class ActiveCandidate implements AutoCloseable {
    * first end counts; later calls return false.
    *
    * @return true if this call ended it
+   * @throws io.mlops.core.ValidationException when {@code status} is null or not a final one (RUNNING, SCHEDULED)
    */
   public boolean end(CandidateStatus status) {
-    Objects.requireNonNull(status, "status");
+    Arguments.requireNonNull(status, "status");
     if (!status.isTerminal()) {
-      throw new IllegalArgumentException("A candidate ends as FINISHED, FAILED or KILLED, not " + status);
+      throw new ValidationException("status", "status-terminal", "A candidate ends as FINISHED, FAILED or KILLED; "
+          + "status " + status + " is not a final one");
     }
     if (!endStatus.compareAndSet(null, status)) {
       return false;
@@ -302,6 +312,9 @@ public final class ActiveCandidate implements AutoCloseable {
   }
 
   private void checkMetricKey(String key) {
+    if (key == null) { // the key cache (a concurrent set) cannot even be asked about null
+      throw Arguments.missing("key", "null");
+    }
     if (!validMetricKeys.contains(key)) {
       validator.metricKey(key);
       if (validMetricKeys.size() < MAX_CACHED_KEYS) {

@@ -3,8 +3,13 @@ package io.mlops.core.spi;
 import io.mlops.core.ArtifactInfo;
 import io.mlops.core.OperationNotSupportedException;
 import io.mlops.core.TransferListener;
+import io.mlops.core.TransportException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Files attached to a candidate. Paths are relative to the candidate's artifact root, use {@code /} and have been
@@ -21,6 +26,48 @@ public interface ArtifactStore {
 
   /** Lists one directory ({@code ""} for the root); entries carry paths relative to the root. */
   List<ArtifactInfo> list(String candidateId, String directory);
+
+  /**
+   * Like {@link #downloadFile(String, String, Path, TransferListener)}, for a file whose listing announced
+   * {@code expectedSize} bytes (negative when it gave none). The file must have exactly that size; on a mismatch the
+   * download fails and {@code target} is left as it was.
+   *
+   * <p>Stores that stream from a server override this to stop at the first byte past {@code expectedSize}
+   * ({@link io.mlops.core.LimitExceededException}). This default, for stores that cannot (the local store reads a
+   * local file), downloads into a temporary file beside the target, checks its size, and only then moves it into
+   * place. The overloads without a size download a file of unknown size, which a store that reads from a server
+   * bounds by its own maximum.
+   *
+   * @throws io.mlops.core.LimitExceededException when a store streaming from a server is sent more than announced
+   * @throws TransportException when the size differs (in this default), or the transfer fails
+   */
+  default void downloadFile(String candidateId, String artifactPath, Path target, long expectedSize,
+      TransferListener listener) {
+    if (expectedSize < 0) {
+      downloadFile(candidateId, artifactPath, target, listener);
+      return;
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    Path tmp = parent.resolve(".mlops-download-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(parent);
+      downloadFile(candidateId, artifactPath, tmp, listener);
+      long actual = Files.size(tmp);
+      if (actual != expectedSize) { // read whole already: a mismatch, not a bound reached mid-stream
+        throw new TransportException("Downloaded " + artifactPath + " has " + actual + " bytes but its listing says "
+            + expectedSize + "; nothing was kept", null);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new TransportException("Downloading " + artifactPath + " failed: " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort: a temporary file
+      }
+    }
+  }
 
   /** Writes the file at {@code artifactPath} to {@code target}, replacing it. */
   default void downloadFile(String candidateId, String artifactPath, Path target) {

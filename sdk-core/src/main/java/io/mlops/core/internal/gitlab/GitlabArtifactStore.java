@@ -178,12 +178,18 @@ final class GitlabArtifactStore implements ArtifactStore {
 
   @Override
   public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
+    downloadFile(candidateId, artifactPath, target, -1, listener);
+  }
+
+  @Override
+  public void downloadFile(String candidateId, String artifactPath, Path target, long expectedSize,
+      TransferListener listener) {
     String path = ArtifactPaths.normalize(artifactPath);
     try {
-      FileDownload.toFile(http, fileUrl(candidateId, path), path, target, listener);
+      FileDownload.toFile(http, fileUrl(candidateId, path), path, target, expectedSize, listener);
     } catch (ResourceNotFoundException e) {
       if (rootMoved(candidateId)) { // promoted meanwhile: its files are in the version's package now
-        downloadFile(candidateId, artifactPath, target, listener);
+        downloadFile(candidateId, artifactPath, target, expectedSize, listener);
         return;
       }
       throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),

@@ -168,10 +168,12 @@ public final class GitlabGroupModels {
           .build();
       String next;
       JsonNode answer;
-      try (Response response = open(http, new Request.Builder().url(url).get().build(), group);
+      Request request = new Request.Builder().url(url).get().build();
+      try (Response response = open(http, request, group);
           ResponseBody body = response.body()) {
         next = response.header("X-Next-Page");
-        answer = MAPPER.readTree(body == null ? "" : body.string());
+        byte[] bytes = http.readBounded(body, request);
+        answer = bytes.length == 0 ? null : MAPPER.readTree(bytes);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new SerializationException("The project list of GitLab group '" + group + "' is not valid JSON: "
             + e.getOriginalMessage(), e);

@@ -1,5 +1,6 @@
 package io.mlops.core.internal.local;
 
+import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.SimpleBackend;
 import io.mlops.core.ConfigurationException;
 import io.mlops.core.MlopsConfig;
@@ -34,6 +35,9 @@ public final class LocalBackendProvider implements BackendProvider {
   }
 
   static boolean isLocal(String uri) {
+    if (BackendResolver.unsupportedMlflowMeaning(uri) != null) {
+      return false; // "databricks" is Databricks to MLflow, never a folder (write ./databricks for one)
+    }
     String lower = uri.toLowerCase(Locale.ROOT);
     if (lower.startsWith("file:")) {
       return true;

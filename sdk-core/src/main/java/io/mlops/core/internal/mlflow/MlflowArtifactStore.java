@@ -104,8 +104,10 @@ public final class MlflowArtifactStore implements ArtifactStore {
             + "', which would leave that directory; refusing it");
       }
       String rel = ArtifactPaths.join(dir, base);
+      // a file without file_size has an unknown size (not 0, which would fail its download at the first byte)
       out.add(f.path("is_dir").asBoolean(false) ? ArtifactInfo.directory(rel)
-          : ArtifactInfo.file(rel, MlflowJson.longOf(f.path("file_size"), 0L)));
+          : f.hasNonNull("file_size") ? ArtifactInfo.file(rel, MlflowJson.longOf(f.path("file_size"), -1L))
+          : io.mlops.core.ImmutableArtifactInfo.builder().path(rel).isDirectory(false).build());
     }
     return out;
   }
@@ -113,9 +115,15 @@ public final class MlflowArtifactStore implements ArtifactStore {
 
   @Override
   public void downloadFile(String candidateId, String artifactPath, Path target, TransferListener listener) {
+    downloadFile(candidateId, artifactPath, target, -1, listener);
+  }
+
+  @Override
+  public void downloadFile(String candidateId, String artifactPath, Path target, long expectedSize,
+      TransferListener listener) {
     String path = ArtifactPaths.normalize(artifactPath);
     try {
-      FileDownload.toFile(http, proxyUrl(root(candidateId), path).build(), path, target, listener);
+      FileDownload.toFile(http, proxyUrl(root(candidateId), path).build(), path, target, expectedSize, listener);
     } catch (ResourceNotFoundException e) {
       throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
           "No artifact file '" + path + "' in candidate " + candidateId, e.requestId().orElse(null));

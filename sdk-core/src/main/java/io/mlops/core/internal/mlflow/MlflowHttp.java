@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlops.core.ConfigurationException;
 import io.mlops.core.InvalidParameterException;
+import io.mlops.core.LimitExceededException;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.MlopsServiceException;
+import io.mlops.core.MlopsSetting;
 import io.mlops.core.PermissionDeniedException;
 import io.mlops.core.ResourceAlreadyExistsException;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.core.SerializationException;
 import io.mlops.core.TransportException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -69,6 +73,10 @@ public final class MlflowHttp implements AutoCloseable {
   private final int maxRetries;
   private final Sleeper sleeper;
   private final long maxBackoffMillis;
+  private final long maxResponseSize;
+  private final long maxDownloadSize;
+  private final long minTransferRate;
+  private final long minRateWindowNanos;
 
   /** A transport for the configuration's tracking URI (an {@code http(s)://} URL). */
   public MlflowHttp(MlopsConfig config) {
@@ -89,6 +97,10 @@ public final class MlflowHttp implements AutoCloseable {
     this.callTimeoutMillis = config.callTimeout().toMillis();
     this.sleeper = sleeper;
     this.maxBackoffMillis = maxBackoffMillis;
+    this.maxResponseSize = config.maxResponseSize();
+    this.maxDownloadSize = config.maxDownloadSize();
+    this.minTransferRate = config.minTransferRate();
+    this.minRateWindowNanos = config.minRateWindow().toNanos();
     Map<String, String> extra = config.extraHeaders();
     String authorization = authorization(config, urlUser, urlPassword);
     HttpUrl origin = base;
@@ -183,7 +195,7 @@ public final class MlflowHttp implements AutoCloseable {
     int[] attempt = {0};
     while (true) {
       try (Response response = open(request, retry, attempt, callTimeoutMillis); ResponseBody body = response.body()) {
-        return parse(body == null ? "" : body.string(), request);
+        return parse(readBounded(body, request), request);
       } catch (IOException e) {
         // the connection broke while the answer was read: safe requests go again
         if (retry == Retry.SAFE && attempt[0] < maxRetries) {
@@ -232,7 +244,7 @@ public final class MlflowHttp implements AutoCloseable {
         return response;
       }
       try (ResponseBody body = response.body()) {
-        String text = body == null ? "" : body.string();
+        String text = errorText(body);
         boolean retryable = status == 429 || status == 503
             || retry == Retry.SAFE && (status == 502 || status == 504);
         if (retryable && attempt < maxRetries) {
@@ -356,15 +368,96 @@ public final class MlflowHttp implements AutoCloseable {
     }
   }
 
-  private static JsonNode parse(String text, Request request) {
-    if (text.trim().isEmpty()) {
+  /**
+   * The bytes of a JSON answer, at most {@link MlopsSetting#HTTP_MAX_RESPONSE_SIZE}: reading stops at the first
+   * byte over it (or at once when the Content-Length announces more), so a broken or hostile server cannot fill
+   * the heap.
+   *
+   * @throws LimitExceededException when the answer is larger
+   * @throws IOException when reading fails (the caller may retry)
+   */
+  public byte[] readBounded(ResponseBody body, Request request) throws IOException {
+    if (body == null) {
+      return new byte[0];
+    }
+    long announced = body.contentLength();
+    if (announced > maxResponseSize) {
+      throw tooLarge(request, "announces " + announced + " bytes");
+    }
+    // sized by what arrives, not by what is announced: a hostile Content-Length must not allocate the cap at once
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(8192, Math.min(announced, 1 << 20)));
+    byte[] buffer = new byte[8192];
+    long total = 0;
+    try (InputStream in = body.byteStream()) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+        if (total > maxResponseSize) {
+          throw tooLarge(request, "goes on past it");
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private LimitExceededException tooLarge(Request request, String what) {
+    return new LimitExceededException("The answer to " + request.method() + " " + describe(request.url()) + " "
+        + what + ": at most " + maxResponseSize + " bytes are read (" + MlopsSetting.HTTP_MAX_RESPONSE_SIZE
+        .environmentVariable() + "=" + maxResponseSize + "); the answer was abandoned", maxResponseSize,
+        MlopsSetting.HTTP_MAX_RESPONSE_SIZE);
+  }
+
+  /**
+   * The start of an error answer, for its message: at most {@link #ERROR_TEXT_LIMIT} bytes (and never more than the
+   * response cap) are read, the rest is dropped.
+   */
+  private String errorText(ResponseBody body) throws IOException {
+    if (body == null) {
+      return "";
+    }
+    long limit = Math.min(ERROR_TEXT_LIMIT, maxResponseSize);
+    okio.BufferedSource source = body.source();
+    source.request(limit); // buffers up to the limit, or less at the end of the answer
+    long available = Math.min(limit, source.getBuffer().size());
+    return source.getBuffer().readString(available, body.contentType() != null
+        && body.contentType().charset() != null ? body.contentType().charset() : StandardCharsets.UTF_8);
+  }
+
+  /** Bytes of an error answer read for its message: plenty for any server's error JSON or an HTML error page. */
+  static final long ERROR_TEXT_LIMIT = 1 << 20;
+
+  /** Bytes a downloaded file may have when nothing announces its size ({@code MLOPS_ARTIFACT_MAX_DOWNLOAD_SIZE}). */
+  long maxDownloadSize() {
+    return maxDownloadSize;
+  }
+
+  /** Bytes per second a download must keep up ({@code MLOPS_HTTP_MIN_TRANSFER_RATE}); 0 for no check. */
+  long minTransferRate() {
+    return minTransferRate;
+  }
+
+  /** The window over which {@link #minTransferRate()} is measured, in nanoseconds. */
+  long minRateWindowNanos() {
+    return minRateWindowNanos;
+  }
+
+  private static JsonNode parse(byte[] bytes, Request request) {
+    int start = 0;
+    while (start < bytes.length && (bytes[start] == ' ' || bytes[start] == '\n' || bytes[start] == '\r'
+        || bytes[start] == '\t')) {
+      start++;
+    }
+    if (start == bytes.length) {
       return object();
     }
     try {
-      return MAPPER.readTree(text);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException
+          ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getOriginalMessage() : e.getMessage();
       throw new SerializationException("The answer to " + request.method() + " " + describe(request.url())
-          + " is not valid JSON: " + e.getOriginalMessage(), e);
+          + " is not valid JSON: " + detail, e);
     }
   }
 

@@ -169,6 +169,36 @@ class GitlabArtifactContractTest {
   }
 
   @Test
+  void download_ofAFileListedWithoutASize_works() throws Exception {
+    // GET mlflow-artifacts/artifacts?path=<package> lists the package flat (reference §2); no file_size here
+    wm.stubFor(get(urlPathEqualTo(GitlabStubs.PROJECT + "/api/2.0/mlflow-artifacts/artifacts"))
+        .willReturn(GitlabStubs.ok("{\"files\":[{\"path\":\"a.txt\",\"is_dir\":false}]}")));
+    wm.stubFor(get(urlEqualTo(FILES + "a.txt")).willReturn(aResponse().withStatus(200).withBody("hello")));
+
+    try (TrackingClient client = GitlabStubs.client(wm)) {
+      Path local = client.downloadArtifacts(RUN_ID, "a.txt", temp.resolve("out"));
+
+      assertThat(local).hasContent("hello");
+    }
+  }
+
+  @Test
+  void download_longerThanListed_stopsWithLimitExceededAndLeavesNoFile() throws Exception {
+    wm.stubFor(get(urlPathEqualTo(GitlabStubs.PROJECT + "/api/2.0/mlflow-artifacts/artifacts"))
+        .willReturn(GitlabStubs.ok("{\"files\":[{\"path\":\"a.txt\",\"file_size\":2,\"is_dir\":false}]}")));
+    wm.stubFor(get(urlEqualTo(FILES + "a.txt")).willReturn(aResponse().withStatus(200).withBody("hello")));
+    Path out = Files.createDirectories(temp.resolve("out"));
+
+    try (TrackingClient client = GitlabStubs.client(wm)) {
+      assertThatThrownBy(() -> client.downloadArtifacts(RUN_ID, "a.txt", out))
+          .isInstanceOf(io.mlops.core.LimitExceededException.class).hasMessageContaining("a.txt");
+    }
+    try (java.util.stream.Stream<Path> left = Files.list(out)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void packageRoot_keepsTrackingOriginAndRelativeRoot_andRefusesLegacyGenericPackages() {
     HttpUrl base = HttpUrl.get("https://proxy.internal:8443/gitlab/api/v4/projects/group%2Fproj/ml/mlflow");
 

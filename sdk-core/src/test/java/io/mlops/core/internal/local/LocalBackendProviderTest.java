@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalBackendProviderTest {
   private final LocalBackendProvider provider = new LocalBackendProvider();
@@ -38,6 +40,32 @@ class LocalBackendProviderTest {
   void unknownScheme_isAConfigurationErrorNamingTheUri() {
     assertThatThrownBy(() -> TrackingClient.create(MlopsConfig.builder().trackingUri("s3://bucket/x").build()))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("s3://bucket/x");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"databricks", "Databricks", "databricks://my-profile", "databricks-uc",
+      "databricks-uc://my-profile", "uc:", "uc:http://127.0.0.1:8080"})
+  void mlflowUrisWeDoNotSupport_areAConfigurationErrorSayingSoAndCreateNoFolder(String uri) {
+    assertThat(provider.score(uri)).as("the local store does not claim %s", uri).isZero();
+    MlopsConfig config = MlopsConfig.builder().environment(java.util.Map.of())
+        .systemProperties(new java.util.Properties()).trackingUri(uri).build();
+
+    assertThatThrownBy(() -> TrackingClient.create(config))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("'" + uri + "'")
+        .hasMessageContaining("does not support")
+        .hasMessageContaining(uri.startsWith("uc:") ? "Unity Catalog" : "Databricks");
+
+    assertThat(Paths.get(uri.replace(':', '_').replace('/', '_'))).doesNotExist();
+    assertThat(Paths.get("databricks")).as("no local store in ./databricks").doesNotExist();
+    assertThat(Paths.get("databricks-uc")).doesNotExist();
+  }
+
+  @Test
+  void aFolderNamedDatabricks_isStillLocalWhenWrittenAsAPath(@TempDir Path dir) {
+    assertThat(provider.score("./databricks")).isPositive();
+    assertThat(provider.score(dir.resolve("databricks").toString())).isPositive();
+    assertThat(provider.score("file:./databricks")).isPositive();
   }
 
   @Test
