@@ -4,10 +4,11 @@ import java.util.Optional;
 
 /**
  * A backend's answer went past one of the bounds the SDK keeps against broken or hostile servers, and was
- * abandoned at that point: a JSON answer larger than {@link MlopsSetting#HTTP_MAX_RESPONSE_SIZE}, a file downloaded
- * from a server longer than its listing announced (or than {@link MlopsSetting#ARTIFACT_MAX_DOWNLOAD_SIZE} when the listing gave
- * no size), an artifact tree deeper, with longer paths or with more entries than its limits. Nothing partial is
- * kept: a download stops at the first byte over the bound and leaves no file.
+ * abandoned at that point: a JSON answer larger than {@link MlopsSetting#HTTP_MAX_RESPONSE_SIZE}, a file
+ * downloaded from a server longer than its listing announced (or than
+ * {@link MlopsSetting#ARTIFACT_MAX_DOWNLOAD_SIZE} when the listing gave no size), an artifact tree deeper, with
+ * longer paths or with more entries than its limits. Nothing partial is kept: a download stops at the first byte
+ * over the bound and leaves no file.
  *
  * <p>{@link #limit()} is the bound that was reached and {@link #setting()} the setting that changes it, when one
  * does (a size announced by the listing is the server's own word, not a setting). Retrying rarely helps.
