@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -525,8 +524,12 @@ public final class TrackingClient implements AutoCloseable {
    * for a file of unknown size, counts as unknown).
    */
   private void downloadChecked(String candidateId, ArtifactInfo file, Path target, TransferListener listener) {
-    long expected = file.fileSize().isPresent() && file.fileSize().getAsLong() >= 0 ? file.fileSize().getAsLong() : -1;
-    backend.artifactStore().downloadFile(candidateId, file.path(), target, expected, listener);
+    backend.artifactStore().downloadFile(candidateId, file.path(), target, listedSize(file), listener);
+  }
+
+  /** The size a listing announced for a file, or -1 when it gave none (GitLab lists unknown sizes as -1). */
+  private static long listedSize(ArtifactInfo file) {
+    return file.fileSize().isPresent() && file.fileSize().getAsLong() >= 0 ? file.fileSize().getAsLong() : -1;
   }
 
   private ArtifactInfo entry(String candidateId, String path) {
@@ -555,14 +558,16 @@ public final class TrackingClient implements AutoCloseable {
    */
   public Path downloadArtifactsAt(String artifactUri, Path targetDirectory, TransferListener listener) {
     require(Operation.DOWNLOAD_ARTIFACT, "downloadArtifactsAt");
-    Objects.requireNonNull(artifactUri, "artifactUri");
+    Arguments.requireNonNull(artifactUri, "artifactUri");
+    Arguments.requireNonNull(targetDirectory, "targetDirectory");
+    Arguments.requireNonNull(listener, "listener");
     if (Files.exists(targetDirectory) && !Files.isDirectory(targetDirectory)) {
       throw new ValidationException(targetDirectory.toString(), "download-target",
           "Download target " + targetDirectory + " is a file, not a directory");
     }
     ArtifactStore artifacts = backend.artifactStore();
-    List<ArtifactInfo> files = new ArrayList<>();
-    collectAt(artifacts, artifactUri, "", files);
+    List<ArtifactInfo> files = artifactWalk.files("artifacts at " + artifactUri, "",
+        dir -> artifacts.listAt(artifactUri, dir));
     if (files.isEmpty()) {
       // The proxy lists a file as an empty folder: look the URI up as a file in its parent.
       String uri = artifactUri.replaceAll("/+$", "");
@@ -583,41 +588,15 @@ public final class TrackingClient implements AutoCloseable {
     return targetDirectory;
   }
 
-  private static void collectAt(ArtifactStore artifacts, String uri, String dir, List<ArtifactInfo> out) {
-    for (ArtifactInfo info : artifacts.listAt(uri, dir)) {
-      if (info.isDirectory()) {
-        collectAt(artifacts, uri, ArtifactPaths.normalize(info.path()), out);
-      } else {
-        out.add(info);
-      }
-    }
-  }
-
+  /** Downloads one listed file under an artifact URI; the store checks its size as it arrives. */
   private static void downloadCheckedAt(ArtifactStore artifacts, String uri, ArtifactInfo file, Path target,
       TransferListener listener) {
     try {
-      Files.createDirectories(target.getParent());
+      Files.createDirectories(target.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new TransportException("Cannot create " + target.getParent() + ": " + e.getMessage(), e);
     }
-    artifacts.downloadFileAt(uri, ArtifactPaths.normalize(file.path()), target, listener);
-    if (file.fileSize().isPresent()) {
-      long actual;
-      try {
-        actual = Files.size(target);
-      } catch (IOException e) {
-        throw new TransportException("Cannot read " + target + ": " + e.getMessage(), e);
-      }
-      if (actual != file.fileSize().getAsLong()) {
-        try {
-          Files.deleteIfExists(target);
-        } catch (IOException ignored) {
-          // reported below
-        }
-        throw new TransportException("Downloaded " + file.path() + " of " + uri + " has " + actual
-            + " bytes but the listing says " + file.fileSize().getAsLong() + "; the file was removed", null);
-      }
-    }
+    artifacts.downloadFileAt(uri, ArtifactPaths.normalize(file.path()), target, listedSize(file), listener);
   }
 
   /** Closes the backend; idempotent. */

@@ -91,11 +91,14 @@ public interface ArtifactStore {
 
   /**
    * Writes the file at {@code artifactPath} under an artifact URI (see {@link #listAt}) to {@code target}, replacing
-   * it. The default supports no such URI.
+   * it. As with {@link #downloadFile(String, String, Path, long, TransferListener)}, the file must have the
+   * {@code expectedSize} its listing announced (negative when unknown): a store streaming from a server stops at the
+   * first byte past it, and {@code target} is left as it was on any failure. The default supports no such URI.
    *
    * @throws OperationNotSupportedException when this backend cannot read {@code artifactUri}
    */
-  default void downloadFileAt(String artifactUri, String artifactPath, Path target, TransferListener listener) {
+  default void downloadFileAt(String artifactUri, String artifactPath, Path target, long expectedSize,
+      TransferListener listener) {
     throw new OperationNotSupportedException("This backend", "reading the artifacts at '" + artifactUri + "'");
   }
 }

@@ -74,7 +74,8 @@ public final class GitlabBackendProvider implements BackendProvider {
         maxFileSize.orElseGet(config::gitlabMaxFileSize));
     Capabilities capabilities = GitlabCapabilities.of();
     HttpUrl base = http.base();
-    GitlabRegistryStore registry = new GitlabRegistryStore(http, tracking, artifacts, capabilities);
+    GitlabRegistryStore registry = new GitlabRegistryStore(http, tracking, artifacts, capabilities,
+        new io.mlops.core.internal.ArtifactWalk(config));
     return new SimpleBackend("GitLab project at " + base.scheme() + "://" + base.host() + ":" + base.port()
         + base.encodedPath(), capabilities, tracking, artifacts, registry, http::close);
   }

@@ -22,6 +22,7 @@ import io.mlops.core.Tag;
 import io.mlops.core.TransferListener;
 import io.mlops.core.TransportException;
 import io.mlops.core.ValidationException;
+import io.mlops.core.internal.ArtifactWalk;
 import io.mlops.core.internal.BatchSplitter;
 import io.mlops.core.internal.mlflow.MlflowHttp;
 import io.mlops.core.internal.mlflow.MlflowHttp.Retry;
@@ -93,13 +94,15 @@ final class GitlabRegistryStore implements RegistryStore {
   private final GitlabRestStore tracking;
   private final GitlabArtifactStore artifacts;
   private final BatchSplitter splitter;
+  private final ArtifactWalk walk;
 
   GitlabRegistryStore(MlflowHttp http, GitlabRestStore tracking, GitlabArtifactStore artifacts,
-      Capabilities capabilities) {
+      Capabilities capabilities, ArtifactWalk walk) {
     this.http = http;
     this.tracking = tracking;
     this.artifacts = artifacts;
     this.splitter = new BatchSplitter(capabilities);
+    this.walk = walk;
   }
 
   private JsonNode get(String rpc, Map<String, String> query) {
@@ -346,13 +349,9 @@ final class GitlabRegistryStore implements RegistryStore {
           .forEach(out::add);
       return;
     }
-    for (ArtifactInfo a : level) {
-      if (a.isDirectory()) {
-        collect(candidateId, a.path(), out);
-      } else {
-        out.add(a);
-      }
-    }
+    // bounded in depth, path length and entries, like every recursive listing (a hostile server could recurse)
+    out.addAll(walk.files("artifacts of GitLab candidate " + candidateId, path,
+        dir -> dir.equals(path) ? level : artifacts.list(candidateId, dir)));
   }
 
   /** Removes a version whose promotion failed, best effort; the failure stays the one reported. */

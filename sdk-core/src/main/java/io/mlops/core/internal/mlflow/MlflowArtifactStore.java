@@ -77,10 +77,12 @@ public final class MlflowArtifactStore implements ArtifactStore {
   }
 
   @Override
-  public void downloadFileAt(String artifactUri, String artifactPath, Path target, TransferListener listener) {
+  public void downloadFileAt(String artifactUri, String artifactPath, Path target, long expectedSize,
+      TransferListener listener) {
     String path = ArtifactPaths.normalize(artifactPath);
     try {
-      FileDownload.toFile(http, proxyUrl(proxyPathOnThisServer(artifactUri), path).build(), path, target, listener);
+      FileDownload.toFile(http, proxyUrl(proxyPathOnThisServer(artifactUri), path).build(), path, target,
+          expectedSize, listener);
     } catch (ResourceNotFoundException e) {
       throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
           "No artifact file '" + path + "' under " + artifactUri, e.requestId().orElse(null));

@@ -95,6 +95,34 @@ class MlflowArtifactsAtContractTest {
   }
 
   @Test
+  void downloadArtifactsAt_aFileLongerThanListed_stopsAtTheListedSize() {
+    stubLoggedModel();
+    wm.stubFor(get(urlPathEqualTo(PROXY + "/" + MODEL + "/data/w.bin"))
+        .willReturn(aResponse().withStatus(200).withBody(new byte[64 * 1024]))); // listed as 3 bytes
+
+    assertThatThrownBy(() -> client.downloadArtifactsAt("mlflow-artifacts:/" + MODEL, tmp.resolve("m"),
+        TransferListener.NONE)).isInstanceOf(io.mlops.core.LimitExceededException.class)
+        .hasMessageContaining("w.bin");
+    assertThat(tmp.resolve("m/data/w.bin")).doesNotExist();
+  }
+
+  @Test
+  void downloadArtifactsAt_aListingThatRecursesForever_endsAtTheDepthLimit() {
+    // every folder lists a folder "a" inside it: a/a/a/...
+    wm.stubFor(get(urlPathEqualTo(PROXY)).willReturn(json("{\"files\":[{\"path\":\"a\",\"is_dir\":true}]}")));
+    TrackingClient bounded = MlflowStubs.client(MlflowStubs.config(wm)
+        .set(io.mlops.core.MlopsSetting.ARTIFACT_MAX_DEPTH, "10").build(), MlflowStubs.sleeps());
+    try {
+      assertThatThrownBy(() -> bounded.downloadArtifactsAt("mlflow-artifacts:/" + MODEL, tmp.resolve("m"),
+          TransferListener.NONE)).isInstanceOf(io.mlops.core.LimitExceededException.class);
+    } finally {
+      bounded.close();
+    }
+    assertThat(wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo(PROXY))))
+        .hasSizeLessThanOrEqualTo(11);
+  }
+
+  @Test
   void downloadArtifactsAt_nothingThere_isNotFound() {
     wm.stubFor(get(urlPathEqualTo(PROXY)).willReturn(json("{}")));
 
