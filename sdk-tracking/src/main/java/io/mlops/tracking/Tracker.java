@@ -8,6 +8,7 @@ import io.mlops.core.NewCandidate;
 import io.mlops.core.TrackingClient;
 import io.mlops.core.MlopsSetting;
 import io.mlops.core.TransportException;
+import io.mlops.core.ValidationException;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.internal.local.LocalBackendProvider;
 import io.mlops.tracking.internal.Backoff;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -355,7 +355,7 @@ public final class Tracker implements AutoCloseable {
 
   private ActiveCandidate start(Experiment experiment, String name) {
     ensureOpen();
-    Objects.requireNonNull(name, "name");
+    Builder.required(name, "name");
     Map<String, String> tags = new LinkedHashMap<>(systemTags);
     tags.put("mlflow.runName", name);
     CandidateInfo info = client.createCandidate(NewCandidate.builder()
@@ -406,10 +406,18 @@ public final class Tracker implements AutoCloseable {
 
     private Builder() {}
 
+    /** The SDK's typed error for a missing argument, naming it. */
+    static <T> T required(T value, String name) {
+      if (value == null) {
+        throw new ValidationException(name, "required", name + " must not be null");
+      }
+      return value;
+    }
+
     /** How often queued data is sent even when no batch is full; default {@value Tracker#DEFAULT_FLUSH_INTERVAL_MILLIS} ms. */
     public Builder flushInterval(Duration interval) {
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("flushInterval must be positive, got " + interval);
+      if (required(interval, "flushInterval").isNegative() || interval.isZero()) {
+        throw new ValidationException("flushInterval", "range", "flushInterval must be positive, got " + interval);
       }
       this.flushInterval = interval;
       return this;
@@ -418,7 +426,7 @@ public final class Tracker implements AutoCloseable {
     /** Metric points held in memory before the full-queue policy applies; default {@value Tracker#DEFAULT_QUEUE_CAPACITY}. */
     public Builder queueCapacity(int points) {
       if (points < 2 || points > (1 << 26)) {
-        throw new IllegalArgumentException("queueCapacity must be in [2, 2^26], got " + points);
+        throw new ValidationException("queueCapacity", "range", "queueCapacity must be in [2, 2^26], got " + points);
       }
       this.queueCapacity = points;
       return this;
@@ -426,14 +434,14 @@ public final class Tracker implements AutoCloseable {
 
     /** What a log call does when the queue is full; default {@link FullQueuePolicy#SPILL}. */
     public Builder fullQueuePolicy(FullQueuePolicy policy) {
-      this.fullQueuePolicy = Objects.requireNonNull(policy, "policy");
+      this.fullQueuePolicy = required(policy, "policy");
       return this;
     }
 
     /** How long a log call waits for room under {@link FullQueuePolicy#BLOCK}; default 5 s. */
     public Builder blockTimeout(Duration timeout) {
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("blockTimeout must not be negative");
+      if (required(timeout, "blockTimeout").isNegative()) {
+        throw new ValidationException("blockTimeout", "range", "blockTimeout must not be negative, got " + timeout);
       }
       this.blockTimeout = timeout;
       return this;
@@ -447,8 +455,8 @@ public final class Tracker implements AutoCloseable {
      * longer than this, a full queue spills at once.
      */
     public Builder spillAfter(Duration wait) {
-      if (wait.isNegative()) {
-        throw new IllegalArgumentException("spillAfter must not be negative");
+      if (required(wait, "spillAfter").isNegative()) {
+        throw new ValidationException("spillAfter", "range", "spillAfter must not be negative, got " + wait);
       }
       this.spillAfter = wait;
       return this;
@@ -462,7 +470,7 @@ public final class Tracker implements AutoCloseable {
      */
     public Builder deliveryTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new io.mlops.core.ValidationException("deliveryTimeout", "duration",
+        throw new ValidationException("deliveryTimeout", "range",
             "deliveryTimeout must be positive, got " + timeout);
       }
       this.deliveryTimeout = timeout;
@@ -471,8 +479,8 @@ public final class Tracker implements AutoCloseable {
 
     /** How long closing a candidate or the tracker waits for the worker; default 30 s. */
     public Builder closeTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("closeTimeout must be positive");
+      if (required(timeout, "closeTimeout").isNegative() || timeout.isZero()) {
+        throw new ValidationException("closeTimeout", "range", "closeTimeout must be positive, got " + timeout);
       }
       this.closeTimeout = timeout;
       return this;
@@ -483,7 +491,7 @@ public final class Tracker implements AutoCloseable {
      * {@code ~/.mlops/journal/<hash of the tracking URI>}.
      */
     public Builder journalDirectory(Path directory) {
-      this.journalDirectory = Objects.requireNonNull(directory, "directory");
+      this.journalDirectory = required(directory, "directory");
       return this;
     }
 
@@ -492,6 +500,11 @@ public final class Tracker implements AutoCloseable {
      * {@code maxRetries} times before the data goes to the journal; defaults 200 ms, 10 s, 4.
      */
     public Builder retry(Duration initial, Duration max, int maxRetries) {
+      if (required(initial, "initial").isNegative() || required(max, "max").compareTo(initial) < 0
+          || maxRetries < 0) {
+        throw new ValidationException("retry", "range", "retry needs 0 <= initial <= max and maxRetries >= 0, got "
+            + initial + ", " + max + ", " + maxRetries);
+      }
       this.backoff = new Backoff(initial, max, maxRetries);
       return this;
     }
@@ -509,7 +522,7 @@ public final class Tracker implements AutoCloseable {
 
     /** Uses this configuration instead of the environment's; replaces a {@link #trackingUri(String)} set before. */
     public Builder config(MlopsConfig config) {
-      this.config = Objects.requireNonNull(config, "config");
+      this.config = required(config, "config");
       return this;
     }
 
@@ -529,14 +542,14 @@ public final class Tracker implements AutoCloseable {
      * tracker opens itself.
      */
     public Builder client(TrackingClient client) {
-      this.client = Objects.requireNonNull(client, "client");
+      this.client = required(client, "client");
       return this;
     }
 
     /** The experiment new candidates go to (created if missing); default {@code MLFLOW_EXPERIMENT_NAME}. */
     public Builder experimentName(String experimentName) {
       if (experimentName == null || experimentName.trim().isEmpty()) {
-        throw new IllegalArgumentException("experimentName must not be blank");
+        throw new ValidationException("experimentName", "required", "experimentName must not be blank");
       }
       this.experimentName = experimentName;
       return this;
@@ -550,17 +563,17 @@ public final class Tracker implements AutoCloseable {
 
     /** Where to look for the git work tree; default the working directory. */
     public Builder workingDirectory(Path directory) {
-      this.workingDirectory = Objects.requireNonNull(directory, "directory");
+      this.workingDirectory = required(directory, "directory");
       return this;
     }
 
     Builder environment(Map<String, String> env) {
-      this.environment = Objects.requireNonNull(env, "env");
+      this.environment = required(env, "env");
       return this;
     }
 
     Builder clock(LongSupplier clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = required(clock, "clock");
       return this;
     }
 
