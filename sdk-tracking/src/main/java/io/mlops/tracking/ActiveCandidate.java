@@ -120,7 +120,7 @@ public final class ActiveCandidate implements AutoCloseable {
     Arguments.requireNonNull(key, "key");
     validator.param(key, value);
     if (rememberParam(key, value)) {
-      pipeline.offer(handle, List.of(Param.of(key, value)), List.of());
+      offer(List.of(Param.of(key, value)), List.of());
     }
     return this;
   }
@@ -153,7 +153,7 @@ public final class ActiveCandidate implements AutoCloseable {
       }
     }
     if (!fresh.isEmpty()) {
-      pipeline.offer(handle, fresh, List.of());
+      offer(fresh, List.of());
     }
     throwIfRefused(refused);
     return this;
@@ -171,7 +171,9 @@ public final class ActiveCandidate implements AutoCloseable {
   public ActiveCandidate logMetric(String key, double value, long step) {
     ensureOpen();
     checkMetricKey(key);
-    pipeline.offerMetric(handle, key, value, clock.getAsLong(), step);
+    if (pipeline != null) { // null: tracking is off (Tracker.noop())
+      pipeline.offerMetric(handle, key, value, clock.getAsLong(), step);
+    }
     return this;
   }
 
@@ -188,7 +190,9 @@ public final class ActiveCandidate implements AutoCloseable {
         if (value == null) {
           throw new ValidationException(e.getKey(), "value-null", "Metric '" + e.getKey() + "' has a null value");
         }
-        pipeline.offerMetric(handle, e.getKey(), value, now, step);
+        if (pipeline != null) {
+          pipeline.offerMetric(handle, e.getKey(), value, now, step);
+        }
       } catch (ValidationException ex) {
         if (refused == null) {
           refused = new ArrayList<>();
@@ -207,7 +211,7 @@ public final class ActiveCandidate implements AutoCloseable {
     ensureOpen();
     Arguments.requireNonNull(key, "key");
     validator.tag(key, value);
-    pipeline.offer(handle, List.of(), List.of(Tag.of(key, value)));
+    offer(List.of(), List.of(Tag.of(key, value)));
     return this;
   }
 
@@ -226,7 +230,7 @@ public final class ActiveCandidate implements AutoCloseable {
       }
     }
     if (!list.isEmpty()) {
-      pipeline.offer(handle, List.of(), list);
+      offer(List.of(), list);
     }
     throwIfRefused(refused);
     return this;
@@ -265,7 +269,9 @@ public final class ActiveCandidate implements AutoCloseable {
       return false;
     }
     try {
-      await(owned ? pipeline.end(handle, status, clock.getAsLong()) : pipeline.flush());
+      if (pipeline != null) {
+        await(owned ? pipeline.end(handle, status, clock.getAsLong()) : pipeline.flush());
+      }
     } finally {
       onEnd.run();
     }
@@ -283,7 +289,7 @@ public final class ActiveCandidate implements AutoCloseable {
     }
     String text = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
     int max = client.capabilities().maxTagValueLength();
-    pipeline.offer(handle, List.of(), List.of(Tag.of(ERROR_TAG, text.length() > max ? text.substring(0, max) : text)));
+    offer(List.of(), List.of(Tag.of(ERROR_TAG, text.length() > max ? text.substring(0, max) : text)));
     return end(CandidateStatus.FAILED);
   }
 
@@ -292,6 +298,13 @@ public final class ActiveCandidate implements AutoCloseable {
   public void close() {
     if (endStatus.get() == null) {
       end(CandidateStatus.FINISHED);
+    }
+  }
+
+  /** Queues params and tags, unless tracking is off ({@code Tracker.noop()}, which has no pipeline). */
+  private void offer(List<Param> params, List<Tag> tags) {
+    if (pipeline != null) {
+      pipeline.offer(handle, params, tags);
     }
   }
 

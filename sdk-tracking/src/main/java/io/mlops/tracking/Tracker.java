@@ -12,6 +12,7 @@ import io.mlops.core.ValidationException;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.internal.local.LocalBackendProvider;
 import io.mlops.tracking.internal.Backoff;
+import io.mlops.tracking.internal.DiscardingBackend;
 import io.mlops.tracking.internal.Journal;
 import io.mlops.tracking.internal.LogPipeline;
 import io.mlops.tracking.internal.RunContext;
@@ -130,6 +131,42 @@ public final class Tracker implements AutoCloseable {
     }
   }
 
+  /** A tracker with tracking off: a client over a backend that keeps nothing, no pipeline, thread or journal. */
+  private Tracker(TrackingClient discarding) {
+    this.client = discarding;
+    this.deliveryClient = discarding;
+    this.ownsClient = true;
+    this.experimentName = null;
+    this.systemTags = Map.of();
+    this.clock = System::currentTimeMillis;
+    this.closeTimeout = Duration.ofSeconds(30);
+    this.validator = new EntityValidator(discarding.capabilities());
+    this.pipeline = null;
+    this.shutdownHook = null;
+  }
+
+  /**
+   * A tracker for code that runs with tracking off: it opens no backend, starts no thread, writes no file and
+   * keeps nothing, and every call returns at once. Its candidates check their input as a real tracker's do (so
+   * code that works with tracking off works with it on), take every log call and discard it; {@code flush()}
+   * completes at once with zero counts, and {@code client()} is a client of a store that holds nothing. Closing it
+   * is harmless.
+   *
+   * <pre>{@code
+   * Tracker tracker = trackingEnabled ? Tracker.create() : Tracker.noop();
+   * }</pre>
+   */
+  public static Tracker noop() {
+    MlopsConfig config = MlopsConfig.builder().environment(Map.of()).systemProperties(new java.util.Properties())
+        .trackingUri(DiscardingBackend.URI).build();
+    return new Tracker(TrackingClient.create(config, new DiscardingBackend()));
+  }
+
+  /** True for {@link #noop()}: tracking is off and nothing is kept. */
+  public boolean isNoop() {
+    return pipeline == null;
+  }
+
   /**
    * The configuration the worker's client delivers with: no retries in the transport, since the pipeline retries
    * (with its own backoff, honouring {@code Retry-After}) and journals what stays undeliverable; and every call
@@ -195,6 +232,9 @@ public final class Tracker implements AutoCloseable {
    * backend, or written to the journal. It never completes exceptionally for a backend problem.
    */
   public CompletableFuture<FlushResult> flush() {
+    if (pipeline == null) {
+      return CompletableFuture.completedFuture(new FlushResult(stats()));
+    }
     return pipeline.flush().thenApply(c -> new FlushResult(toStats(c)));
   }
 
@@ -209,11 +249,17 @@ public final class Tracker implements AutoCloseable {
    * fails again. Journals left by a crashed process are adopted when the tracker opens.
    */
   public CompletableFuture<FlushResult> replayJournal() {
+    if (pipeline == null) {
+      return flush();
+    }
     return pipeline.replay().thenApply(c -> new FlushResult(toStats(c)));
   }
 
   /** The pipeline's counters now. */
   public TrackerStats stats() {
+    if (pipeline == null) {
+      return new TrackerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+    }
     return toStats(pipeline.counters());
   }
 
@@ -318,9 +364,13 @@ public final class Tracker implements AutoCloseable {
         c.close();
       }
     } finally {
-      pipeline.close(closeTimeout);
+      if (pipeline != null) {
+        pipeline.close(closeTimeout);
+      }
       if (ownsClient) {
-        deliveryClient.close();
+        if (deliveryClient != client) {
+          deliveryClient.close();
+        }
         client.close();
       }
       if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
