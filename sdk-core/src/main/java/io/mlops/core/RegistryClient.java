@@ -78,11 +78,11 @@ public final class RegistryClient implements AutoCloseable {
    * @param description the description, or null
    * @throws ResourceAlreadyExistsException when the name is taken
    */
-  public Model createModel(String name, Map<String, String> tags, String description) {
+  public Model createModel(String name, String description, Map<String, String> tags) {
     require(Operation.MODEL_REGISTRY, "createModel");
     EntityValidator.modelName(name);
     Arguments.requireNonNull(tags, "tags").forEach(validator::registryTag);
-    return store.createModel(name, tags, Optional.ofNullable(description));
+    return store.createModel(name, Optional.ofNullable(description), tags);
   }
 
   /** The model with a name, if any. */

@@ -99,7 +99,7 @@ class ArgumentValidationTest {
 
   @Test
   void registryArguments_thatAreNull_areValidationErrorsNamingThem() {
-    registry.createModel("m", Map.of(), null);
+    registry.createModel("m", null, Map.of());
     assertNamesArgument(() -> registry.updateModelDescription("m", null), "description");
     assertNamesArgument(() -> registry.createModel("m2", null, null), "tags");
     assertNamesArgument(() -> registry.searchModels(null), "query");

@@ -158,7 +158,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Creates a model. */
   public Model createModel(String name, String description, Map<String, String> tags) {
-    return registry.createModel(name, tags, description);
+    return registry.createModel(name, description, tags);
   }
 
   /** The model, if it exists. */
@@ -246,7 +246,7 @@ public final class ModelRegistry implements AutoCloseable {
         throw new ResourceNotFoundException("No model named '" + name + "' (createModelIfMissing is off)");
       }
       try {
-        registry.createModel(name, Map.of(), null);
+        registry.createModel(name, null, Map.of());
         createdModel = true;
       } catch (ResourceAlreadyExistsException raced) {
         // another process created it meanwhile: fine

@@ -47,7 +47,7 @@ class ModelRegistryNativeVersionsTest {
   /** A version as MLflow's {@code create_model_version} makes it: no semver tag, the source as given. */
   private ModelVersion nativeVersion(String model, String source, boolean withRun) {
     if (!client.findModel(model).isPresent()) {
-      client.createModel(model, Map.of(), null);
+      client.createModel(model, null, Map.of());
     }
     io.mlops.core.ImmutableNewModelVersion.Builder b = NewModelVersion.builder().modelName(model).source(source);
     if (withRun) {

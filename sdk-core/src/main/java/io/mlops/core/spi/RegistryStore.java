@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public interface RegistryStore {
   /** Creates a model. */
-  Model createModel(String name, Map<String, String> tags, Optional<String> description);
+  Model createModel(String name, Optional<String> description, Map<String, String> tags);
 
   /** The model with this name, if any. */
   Optional<Model> findModel(String name);

@@ -138,7 +138,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void model_createGetAndFind() {
-    Model created = registry.createModel(name("churn"), Map.of("team", "risk"), "Predicts churn");
+    Model created = registry.createModel(name("churn"), "Predicts churn", Map.of("team", "risk"));
     assertThat(created.name()).isEqualTo(name("churn"));
     assertThat(created.description()).isEqualTo("Predicts churn");
     assertThat(created.tags()).containsEntry("team", "risk");
@@ -156,14 +156,14 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void model_withoutDescriptionHasAnEmptyOne() {
-    assertThat(registry.createModel(name("plain"), Map.of(), null).description()).isEmpty();
+    assertThat(registry.createModel(name("plain"), null, Map.of()).description()).isEmpty();
     assertThat(registry.getModel(name("plain")).description()).isEmpty();
   }
 
   @Test
   void model_duplicateNameIsAlreadyExists() {
-    registry.createModel(name("dup"), Map.of(), null);
-    assertThatThrownBy(() -> registry.createModel(name("dup"), Map.of(), null))
+    registry.createModel(name("dup"), null, Map.of());
+    assertThatThrownBy(() -> registry.createModel(name("dup"), null, Map.of()))
         .isInstanceOf(ResourceAlreadyExistsException.class);
   }
 
@@ -181,10 +181,10 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void model_searchByNamePatternAndTagWithOrderAndPaging() {
-    registry.createModel(name("srch-b"), Map.of("team", "risk"), null);
-    registry.createModel(name("srch-a"), Map.of("team", "risk"), null);
-    registry.createModel(name("srch-c"), Map.of("team", "ops"), null);
-    registry.createModel(name("other"), Map.of("team", "risk"), null);
+    registry.createModel(name("srch-b"), null, Map.of("team", "risk"));
+    registry.createModel(name("srch-a"), null, Map.of("team", "risk"));
+    registry.createModel(name("srch-c"), null, Map.of("team", "ops"));
+    registry.createModel(name("other"), null, Map.of("team", "risk"));
 
     // MLflow's default order is by name, ascending; pages of 2 are joined by the client.
     assertThat(searchNames("name LIKE 'srch-%-" + suffix + "'"))
@@ -207,7 +207,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void model_updateDescription() {
-    registry.createModel(name("desc"), Map.of(), "old");
+    registry.createModel(name("desc"), "old", Map.of());
     Model updated = registry.updateModelDescription(name("desc"), "new");
     assertThat(updated.description()).isEqualTo("new");
     assertThat(registry.getModel(name("desc")).description()).isEqualTo("new");
@@ -215,7 +215,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void model_tagsSetOverwriteDelete() {
-    registry.createModel(name("mtags"), Map.of("a", "1"), null);
+    registry.createModel(name("mtags"), null, Map.of("a", "1"));
     if (lacks(Operation.MODEL_TAGS, () -> registry.setModelTag(name("mtags"), "owner", "alice"))) {
       assertThat(registry.getModel(name("mtags")).tags()).containsExactly(Map.entry("a", "1"));
       return;
@@ -229,7 +229,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void model_renameTakesVersionsAndAliasesAlong() {
-    registry.createModel(name("before"), Map.of("team", "risk"), "d");
+    registry.createModel(name("before"), "d", Map.of("team", "risk"));
     if (lacks(Operation.RENAME_MODEL, () -> registry.renameModel(name("before"), name("after")))) {
       assertThat(registry.findModel(name("before"))).isPresent();
       return;
@@ -253,8 +253,8 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void model_renameOntoAnExistingNameIsAlreadyExists() {
-    registry.createModel(name("ren-a"), Map.of(), null);
-    registry.createModel(name("ren-b"), Map.of(), null);
+    registry.createModel(name("ren-a"), null, Map.of());
+    registry.createModel(name("ren-b"), null, Map.of());
     if (lacks(Operation.RENAME_MODEL, () -> registry.renameModel(name("ren-a"), name("ren-b")))) {
       return;
     }
@@ -265,7 +265,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void model_deleteRemovesItWithItsVersions() {
-    registry.createModel(name("gone"), Map.of(), null);
+    registry.createModel(name("gone"), null, Map.of());
     ModelVersion v = newVersion(name("gone"), newCandidate("r"), "1.0.0");
     registry.deleteModel(name("gone"));
     assertThat(registry.findModel(name("gone"))).isEmpty();
@@ -273,7 +273,7 @@ public abstract class RegistryCompatibilityKit {
         .isInstanceOf(ResourceNotFoundException.class);
     assertThat(searchNames("name = '" + name("gone") + "'")).isEmpty();
 
-    registry.createModel(name("gone"), Map.of(), null); // the name is free again, with no versions
+    registry.createModel(name("gone"), null, Map.of()); // the name is free again, with no versions
     assertThat(versionIds(name("gone"))).isEmpty();
   }
 
@@ -282,7 +282,7 @@ public abstract class RegistryCompatibilityKit {
   @Test
   void version_downloadUri_namesWhereTheVersionsFilesAre() {
     String model = name("download");
-    registry.createModel(model, Map.of(), null);
+    registry.createModel(model, null, Map.of());
     CandidateInfo c = newCandidate("download");
     ModelVersion v = registry.createModelVersion(NewModelVersion.builder().modelName(model).source(modelSource(c))
         .candidateId(c.id()).putTag(ModelVersion.SEMVER_TAG, "1.0.0").putTag(ModelVersion.ARTIFACT_PATH_TAG, "model")
@@ -298,7 +298,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void version_createFromCandidateWithSemverTag() {
-    registry.createModel(name("ver"), Map.of(), null);
+    registry.createModel(name("ver"), null, Map.of());
     CandidateInfo c = newCandidate("train");
     ModelVersion created = registry.createModelVersion(NewModelVersion.builder().modelName(name("ver"))
         .source(modelSource(c)).candidateId(c.id()).putTag(ModelVersion.SEMVER_TAG, "1.4.0")
@@ -324,7 +324,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void version_listHasEveryVersionInCreationOrder() {
-    registry.createModel(name("list"), Map.of(), null);
+    registry.createModel(name("list"), null, Map.of());
     CandidateInfo c = newCandidate("r");
     ModelVersion a = newVersion(name("list"), c, "1.0.0");
     ModelVersion b = newVersion(name("list"), c, "1.1.0");
@@ -338,7 +338,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void version_updateDescriptionAndTags() {
-    registry.createModel(name("vmeta"), Map.of(), null);
+    registry.createModel(name("vmeta"), null, Map.of());
     ModelVersion v = newVersion(name("vmeta"), newCandidate("r"), "1.0.0");
     assertThat(registry.updateModelVersionDescription(name("vmeta"), v.version(), "better").description())
         .isEqualTo("better");
@@ -360,7 +360,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void version_deleteHidesItDropsItsAliasesAndNeverReusesItsId() {
-    registry.createModel(name("vdel"), Map.of(), null);
+    registry.createModel(name("vdel"), null, Map.of());
     CandidateInfo c = newCandidate("r");
     ModelVersion v1 = newVersion(name("vdel"), c, "1.0.0");
     ModelVersion v2 = newVersion(name("vdel"), c, "2.0.0");
@@ -400,7 +400,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void version_unknownIsNotFound() {
-    registry.createModel(name("nover"), Map.of(), null);
+    registry.createModel(name("nover"), null, Map.of());
     assertThatThrownBy(() -> registry.getModelVersion(name("nover"), "987654"))
         .isInstanceOf(ResourceNotFoundException.class);
     assertThatThrownBy(() -> registry.updateModelVersionDescription(name("nover"), "987654", "x"))
@@ -415,7 +415,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void alias_setResolveMoveAndDelete() {
-    registry.createModel(name("alias"), Map.of(), null);
+    registry.createModel(name("alias"), null, Map.of());
     CandidateInfo c = newCandidate("r");
     ModelVersion v1 = newVersion(name("alias"), c, "1.0.0");
     ModelVersion v2 = newVersion(name("alias"), c, "1.1.0");
@@ -446,7 +446,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void alias_unknownIsNotFound() {
-    registry.createModel(name("noalias"), Map.of(), null);
+    registry.createModel(name("noalias"), null, Map.of());
     if (lacks(Operation.MODEL_ALIASES, () -> registry.getModelVersionByAlias(name("noalias"), "champion"))) {
       return;
     }
@@ -458,7 +458,7 @@ public abstract class RegistryCompatibilityKit {
 
   @Test
   void alias_onUnknownVersionIsNotFound() {
-    registry.createModel(name("badalias"), Map.of(), null);
+    registry.createModel(name("badalias"), null, Map.of());
     if (lacks(Operation.MODEL_ALIASES, () -> registry.setAlias(name("badalias"), "champion", "987654"))) {
       return;
     }
@@ -470,7 +470,7 @@ public abstract class RegistryCompatibilityKit {
   @Test
   void version_withASemverAlreadyTaken_isAlreadyExistsAndLeavesOneVersion() {
     String model = name("semver-unique");
-    registry.createModel(model, java.util.Map.of(), null);
+    registry.createModel(model, null, java.util.Map.of());
     CandidateInfo c = newCandidate("r");
     newVersion(model, c, "1.0.0");
     assertThatThrownBy(() -> newVersion(model, c, "1.0.0"))

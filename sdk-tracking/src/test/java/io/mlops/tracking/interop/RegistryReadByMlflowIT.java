@@ -88,7 +88,7 @@ class RegistryReadByMlflowIT {
     tracking.uploadArtifacts(first.id(), modelFile, "model");
     tracking.uploadArtifacts(second.id(), modelFile, "model");
 
-    registry.createModel(CHURN, Map.of("team", "risk", "data/split", "v2"), "Predicts churn ✓");
+    registry.createModel(CHURN, "Predicts churn ✓", Map.of("team", "risk", "data/split", "v2"));
     String v1 = version(CHURN, first, "1.0.0", "first").version();
     String v2 = version(CHURN, second, "1.1.0", null).version();
     String v3 = version(CHURN, first, "2.0.0", "to be withdrawn").version();
@@ -105,7 +105,7 @@ class RegistryReadByMlflowIT {
     registry.setModelTag(CHURN, "owner", "alice");
     registry.deleteModelTag(CHURN, "owner");
 
-    registry.createModel("fraud-draft", Map.of("team", "ops"), null);
+    registry.createModel("fraud-draft", null, Map.of("team", "ops"));
     registry.createModelVersion(NewModelVersion.builder().modelName("fraud-draft").source("s3://bucket/fraud/model")
         .putTag(ModelVersion.SEMVER_TAG, "0.1.0").build());
     registry.renameModel("fraud-draft", FRAUD);
@@ -113,11 +113,11 @@ class RegistryReadByMlflowIT {
     registry.updateModelDescription(FRAUD, "renamed from fraud-draft");
 
     // Values a YAML 1.1 reader turns into numbers, booleans or null unless they are quoted.
-    registry.createModel(TRICKY, Map.of("flag", "on"), "null");
+    registry.createModel(TRICKY, "null", Map.of("flag", "on"));
     registry.createModelVersion(NewModelVersion.builder().modelName(TRICKY).source(first.artifactUri() + "/model")
         .candidateId(first.id()).putTag(ModelVersion.SEMVER_TAG, "1.0.0").description("yes").build());
 
-    registry.createModel("to-delete", Map.of(), null);
+    registry.createModel("to-delete", null, Map.of());
     version("to-delete", first, "1.0.0", null);
     registry.deleteModel("to-delete");
 

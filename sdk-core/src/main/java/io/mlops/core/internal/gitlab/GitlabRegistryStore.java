@@ -117,7 +117,7 @@ final class GitlabRegistryStore implements RegistryStore {
    * is confirmed before it is reported as one.
    */
   @Override
-  public Model createModel(String name, Map<String, String> tags, Optional<String> description) {
+  public Model createModel(String name, Optional<String> description, Map<String, String> tags) {
     if (name.length() > 255 || !MODEL_NAME.matcher(name).matches()) {
       throw new ValidationException(name, "gitlab-model-name", "Model name '" + name + "' is not allowed by "
           + NAME + ": use letters, digits, '_', '-', '.', '+', '/' or '@', no spaces, at most 255 characters");

@@ -119,7 +119,7 @@ public final class LocalModelRegistry implements RegistryStore {
   // ---------------------------------------------------------------- models
 
   @Override
-  public Model createModel(String name, Map<String, String> tags, Optional<String> description) {
+  public Model createModel(String name, Optional<String> description, Map<String, String> tags) {
     checkName(name);
     return locked(() -> {
       Path dir = modelDir(name);

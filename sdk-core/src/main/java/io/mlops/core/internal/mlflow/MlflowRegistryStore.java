@@ -60,7 +60,7 @@ public final class MlflowRegistryStore implements RegistryStore {
   // ---------------------------------------------------------------- models
 
   @Override
-  public Model createModel(String name, Map<String, String> tags, Optional<String> description) {
+  public Model createModel(String name, Optional<String> description, Map<String, String> tags) {
     ObjectNode body = MlflowHttp.object().put("name", name);
     if (!tags.isEmpty()) {
       body.set("tags", MlflowJson.tags(tags));

@@ -200,7 +200,7 @@ class GitlabGroupModelsTest {
     try (Backend backend = new GitlabBackendProvider().open(config);
         RegistryClient registry = RegistryClient.create(config, backend)) {
       for (String name : names) {
-        registry.createModel(name, Map.of(), "");
+        registry.createModel(name, "", Map.of());
       }
     }
     fake.served.clear();

@@ -91,7 +91,7 @@ class GitlabPromotionTest {
 
   @Test
   void candidateOfAnotherExperiment_isCopiedIntoTheVersionsCandidate() throws Exception {
-    registry.createModel(model, Map.of(), null);
+    registry.createModel(model, null, Map.of());
     CandidateInfo c = trainedCandidate("training-" + model);
 
     ModelVersion v = promote(c, "1.2.0");
@@ -122,7 +122,7 @@ class GitlabPromotionTest {
 
   @Test
   void candidateOfTheModelsExperiment_isLinkedAsItIs() throws Exception {
-    registry.createModel(model, Map.of(), null);
+    registry.createModel(model, null, Map.of());
     CandidateInfo c = trainedCandidate("[model]" + model);
 
     ModelVersion v = promote(c, "1.0.0");
@@ -139,7 +139,7 @@ class GitlabPromotionTest {
 
   @Test
   void aCopyThatFails_deletesTheVersionAgain() throws Exception {
-    registry.createModel(model, Map.of(), null);
+    registry.createModel(model, null, Map.of());
     CandidateInfo c = trainedCandidate("training-" + model);
     GITLAB.project("42").maxFileSize = 1; // the copy's uploads are refused: "Artifact file is too large"
 
@@ -152,13 +152,13 @@ class GitlabPromotionTest {
 
   @Test
   void gitlabsValidationMessages_reachTheCaller() throws Exception {
-    registry.createModel(model, Map.of(), null);
+    registry.createModel(model, null, Map.of());
     CandidateInfo c = trainedCandidate("training-" + model);
 
     // Gitlab::Regex.semver_regex refuses "1.0"; the service answers message: ["Version must be semantic version"]
     assertThatThrownBy(() -> promote(c, "1.0")).isInstanceOf(InvalidParameterException.class)
         .hasMessageContaining("Version must be semantic version");
-    assertThatThrownBy(() -> registry.createModel("has space", Map.of(), null))
+    assertThatThrownBy(() -> registry.createModel("has space", null, Map.of()))
         .isInstanceOf(ValidationException.class).hasMessageContaining("GitLab");
     assertThatThrownBy(() -> registry.setAlias(model, "champion", "1"))
         .isInstanceOf(OperationNotSupportedException.class).hasMessageContaining("GitLab");
@@ -170,7 +170,7 @@ class GitlabPromotionTest {
     // routes' check_api_write! answers 401 (lib/api/ml/mlflow/api_helpers.rb)
     for (String token : List.of(GitlabFake.READ_TOKEN, GitlabFake.REPORTER_TOKEN)) {
       try (RegistryClient limited = registry(GitlabStubs.config(wm).toBuilder().token(token).build())) {
-        assertThatThrownBy(() -> limited.createModel(model, Map.of(), null))
+        assertThatThrownBy(() -> limited.createModel(model, null, Map.of()))
             .isInstanceOf(PermissionDeniedException.class);
         assertThat(limited.findModel(model)).isEmpty(); // reads work
       }

@@ -94,7 +94,7 @@ class LocalModelRegistryTest {
 
   @Test
   void layout_isMlflowsRegistryFileStore() throws Exception {
-    registry.createModel("churn", Map.of("team", "risk", "data/split", "v2"), Optional.of("Predicts churn"));
+    registry.createModel("churn", Optional.of("Predicts churn"), Map.of("team", "risk", "data/split", "v2"));
     registry.createModelVersion(NewModelVersion.builder().modelName("churn").source(SOURCE).candidateId(RUN)
         .putTag(ModelVersion.SEMVER_TAG, "1.0.0").putTag("stage/gate", "passed").description("first").build());
     registry.setAlias("churn", "champion", "1");
@@ -148,7 +148,7 @@ class LocalModelRegistryTest {
 
   @Test
   void layout_modelWithoutDescriptionAndVersionWithoutCandidateWriteNulls() throws Exception {
-    registry.createModel("bare", Map.of(), Optional.empty());
+    registry.createModel("bare", Optional.empty(), Map.of());
     registry.createModelVersion(NewModelVersion.builder().modelName("bare").source("s3://bucket/model").build());
     Map<String, Object> model = MetaYaml.read(models.resolve("bare/meta.yaml"));
     assertThat(model).containsEntry("description", null).containsEntry("aliases", Map.of());
@@ -216,7 +216,7 @@ class LocalModelRegistryTest {
 
   @Test
   void versions_areNumberedMaxPlusOneAndADeletedNumberIsNeverReused() throws Exception {
-    registry.createModel("m", Map.of(), Optional.empty());
+    registry.createModel("m", Optional.empty(), Map.of());
     for (int i = 1; i <= 3; i++) {
       assertThat(newVersion(registry, "m", i + ".0.0").version()).isEqualTo(Integer.toString(i));
     }
@@ -238,7 +238,7 @@ class LocalModelRegistryTest {
 
   @Test
   void versions_idsAreIntegersAsMlflowParsesThem() throws Exception {
-    registry.createModel("m", Map.of(), Optional.empty());
+    registry.createModel("m", Optional.empty(), Map.of());
     newVersion(registry, "m", "1.0.0");
     assertThat(registry.getModelVersion("m", " 01").version()).isEqualTo("1");
     registry.setAlias("m", "champion", "01");
@@ -251,7 +251,7 @@ class LocalModelRegistryTest {
   @Test
   void listModelVersions_pagesInAscendingNumberOrder() {
     LocalModelRegistry small = new LocalModelRegistry(root, clock::incrementAndGet, 3);
-    small.createModel("m", Map.of(), Optional.empty());
+    small.createModel("m", Optional.empty(), Map.of());
     for (int i = 0; i < 11; i++) { // more than 9: "10" must sort after "9"
       newVersion(small, "m", "1.0." + i);
     }
@@ -272,7 +272,7 @@ class LocalModelRegistryTest {
 
   @Test
   void aliasesInMetaYamlFollowTheAliasesFolder() throws Exception {
-    registry.createModel("m", Map.of(), Optional.empty());
+    registry.createModel("m", Optional.empty(), Map.of());
     newVersion(registry, "m", "1.0.0");
     newVersion(registry, "m", "1.1.0");
     registry.setAlias("m", "champion", "1");
@@ -291,7 +291,7 @@ class LocalModelRegistryTest {
 
   @Test
   void rename_movesTheFolderAndRewritesEveryName() throws Exception {
-    registry.createModel("old", Map.of("team", "risk"), Optional.empty());
+    registry.createModel("old", Optional.empty(), Map.of("team", "risk"));
     newVersion(registry, "old", "1.0.0");
     newVersion(registry, "old", "2.0.0");
     registry.deleteModelVersion("old", "2");
@@ -311,10 +311,10 @@ class LocalModelRegistryTest {
 
   @Test
   void delete_removesTheFolderAndLeavesNothingBehind() throws Exception {
-    registry.createModel("m", Map.of("a", "b"), Optional.empty());
+    registry.createModel("m", Optional.empty(), Map.of("a", "b"));
     newVersion(registry, "m", "1.0.0");
     registry.setAlias("m", "champion", "1");
-    registry.createModel("kept", Map.of(), Optional.empty());
+    registry.createModel("kept", Optional.empty(), Map.of());
     registry.deleteModel("m");
     try (Stream<Path> s = Files.list(models)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("kept", ".mlops.lock");
@@ -325,10 +325,10 @@ class LocalModelRegistryTest {
   @Test
   void names_thatMlflowsFileStoreRejectsAreInvalid() {
     for (String bad : List.of("a:b", "a/b", "a%b", "..x", ".", ".mlops-new-x")) {
-      assertThatThrownBy(() -> registry.createModel(bad, Map.of(), Optional.empty()))
+      assertThatThrownBy(() -> registry.createModel(bad, Optional.empty(), Map.of()))
           .as(bad).isInstanceOf(InvalidParameterException.class);
     }
-    assertThat(registry.createModel(".hidden but fine", Map.of(), Optional.empty()).name())
+    assertThat(registry.createModel(".hidden but fine", Optional.empty(), Map.of()).name())
         .isEqualTo(".hidden but fine");
     assertThat(registry.searchModels(ModelQuery.all()).items()).extracting(Model::name)
         .containsExactly(".hidden but fine");
@@ -338,11 +338,11 @@ class LocalModelRegistryTest {
 
   @Test
   void search_hasMlflowsFilterAndOrderSemantics() {
-    registry.createModel("churn_v1", Map.of("team", "risk", "tier gold", "yes"), Optional.empty());
-    registry.createModel("churnXv1", Map.of("team", "ops"), Optional.empty());
-    registry.createModel("Churn-big", Map.of(), Optional.empty());
-    registry.createModel("fraud", Map.of("team", "risk"), Optional.empty());
-    registry.createModel("a-prompt", Map.of(LocalModelRegistry.PROMPT_TAG, "true"), Optional.empty());
+    registry.createModel("churn_v1", Optional.empty(), Map.of("team", "risk", "tier gold", "yes"));
+    registry.createModel("churnXv1", Optional.empty(), Map.of("team", "ops"));
+    registry.createModel("Churn-big", Optional.empty(), Map.of());
+    registry.createModel("fraud", Optional.empty(), Map.of("team", "risk"));
+    registry.createModel("a-prompt", Optional.empty(), Map.of(LocalModelRegistry.PROMPT_TAG, "true"));
     registry.setModelTag("churnXv1", "touched", "now"); // last updated
 
     assertThat(names(null)).containsExactly("Churn-big", "churnXv1", "churn_v1", "fraud"); // by code point
@@ -398,7 +398,7 @@ class LocalModelRegistryTest {
   void versions_createdByManyThreadsAtOnceGetDistinctConsecutiveNumbers() throws Exception {
     int threads = 8;
     int each = 10;
-    registry.createModel("m", Map.of(), Optional.empty());
+    registry.createModel("m", Optional.empty(), Map.of());
     // Two store objects: the lock must hold across instances of one JVM, not just within one.
     LocalModelRegistry other = new LocalModelRegistry(root, clock::incrementAndGet);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -439,7 +439,7 @@ class LocalModelRegistryTest {
   @Test
   void versions_createdByTwoProcessesAtOnceGetDistinctConsecutiveNumbers() throws Exception {
     int each = 20;
-    registry.createModel("shared", Map.of(), Optional.empty());
+    registry.createModel("shared", Optional.empty(), Map.of());
     Path gate = Files.createFile(dir.resolve("gate"));
     List<Process> children = new ArrayList<>();
     // The parent holds the gate locked until both children are ready, so their writes overlap.
@@ -474,7 +474,7 @@ class LocalModelRegistryTest {
 
   @Test
   void crash_aProcessKilledWhileCreatingVersionsLeavesAConsistentRegistry() throws Exception {
-    registry.createModel("m", Map.of(), Optional.empty());
+    registry.createModel("m", Optional.empty(), Map.of());
     Process proc = child(VersionWriter.class, root.toString(), "m", "100000", "k", dir.resolve("ready").toString(),
         "").redirectOutput(dir.resolve("killed.out").toFile()).start();
     try {
@@ -512,13 +512,13 @@ class LocalModelRegistryTest {
     assertThat(registry.findModel("half")).isEmpty();
     assertThat(registry.searchModels(ModelQuery.all()).items()).isEmpty();
     assertThatThrownBy(() -> newVersion(registry, "half", "1.0.0")).isInstanceOf(ResourceNotFoundException.class);
-    Model created = registry.createModel("half", Map.of("fresh", "y"), Optional.empty());
+    Model created = registry.createModel("half", Optional.empty(), Map.of("fresh", "y"));
     assertThat(created.tags()).isEqualTo(Map.of("fresh", "y"));
   }
 
   @Test
   void crash_halfBuiltVersionsAndGhostsAreInvisibleAndCleanedUp() throws Exception {
-    registry.createModel("m", Map.of(), Optional.empty());
+    registry.createModel("m", Optional.empty(), Map.of());
     newVersion(registry, "m", "1.0.0");
     // A version folder staged by a writer that died before renaming it into place.
     Path staged = Files.createDirectories(models.resolve("m/.mlops-new-dead/tags"));
@@ -535,13 +535,13 @@ class LocalModelRegistryTest {
     assertThat(newVersion(registry, "m", "2.0.0").version()).isEqualTo("2");
     assertThat(models.resolve("m/.mlops-new-dead")).doesNotExist();
     assertThat(registry.getModelVersion("m", "2").semver()).hasValue("2.0.0");
-    registry.createModel("other", Map.of(), Optional.empty());
+    registry.createModel("other", Optional.empty(), Map.of());
     assertThat(models.resolve(".mlops-deleted-dead")).doesNotExist();
   }
 
   @Test
   void crash_aRenameThatDiedAfterMovingTheFolderReadsAsRenamedAndHeals() throws Exception {
-    registry.createModel("before", Map.of(), Optional.empty());
+    registry.createModel("before", Optional.empty(), Map.of());
     newVersion(registry, "before", "1.0.0");
     // The folder moved, the meta.yaml names did not follow yet.
     Files.move(models.resolve("before"), models.resolve("after"));

@@ -65,12 +65,12 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
   @Test
   void modelLifeCycle() {
     String name = name("churn");
-    Model created = registry.createModel(name, Map.of("team", "risk"), "Churn model");
+    Model created = registry.createModel(name, "Churn model", Map.of("team", "risk"));
     assertThat(created.tags()).containsOnly(Map.entry("team", "risk"));
     assertThat(created.description()).isEqualTo("Churn model");
     assertThat(created.creationTime()).isPositive();
 
-    assertThatThrownBy(() -> registry.createModel(name, Map.of(), null))
+    assertThatThrownBy(() -> registry.createModel(name, null, Map.of()))
         .isInstanceOfSatisfying(ResourceAlreadyExistsException.class,
             e -> assertThat(e.statusCode()).isEqualTo(400));
 
@@ -94,7 +94,7 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
   @Test
   void searchModels_pagesWithOffsetTokens_andNoTokenAfterTheLastPage() {
     for (String s : List.of("a", "b", "c", "d")) {
-      registry.createModel(name("pg-" + s), Map.of("batch", name("batch")), null);
+      registry.createModel(name("pg-" + s), null, Map.of("batch", name("batch")));
     }
     ModelQuery query = ModelQuery.builder().filter("name LIKE 'pg-%" + name("") + "'").addOrderBy("name DESC")
         .maxResults(2).build();
@@ -115,7 +115,7 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
   @Test
   void versionLifeCycle_andAliases() {
     String name = name("fraud");
-    registry.createModel(name, Map.of(), null);
+    registry.createModel(name, null, Map.of());
     ModelVersion v1 = registry.createModelVersion(newVersion(name).putTag("stage", "dev").description("one")
         .build());
     ModelVersion v2 = registry.createModelVersion(newVersion(name).build());
@@ -174,7 +174,7 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
     String both = name("it's \"q\"");
     String lookalike = name("it_s _q_");
     for (String n : List.of(single, both, lookalike)) {
-      registry.createModel(n, Map.of(), null);
+      registry.createModel(n, null, Map.of());
       registry.createModelVersion(newVersion(n).build());
     }
     registry.createModelVersion(newVersion(single).build());
@@ -188,7 +188,7 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
   @Test
   void aSemverTakenEarlier_isRefused_andLeavesOneVersion() {
     String name = name("semver");
-    registry.createModel(name, Map.of(), null);
+    registry.createModel(name, null, Map.of());
     ModelVersion first = registry.createModelVersion(newVersion(name).putTag(ModelVersion.SEMVER_TAG, "1.0.0")
         .build());
     assertThat(first.semver()).contains("1.0.0");
@@ -208,7 +208,7 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
   @Test
   void twoCreatorsOfTheSameSemverAtTheSameMoment_leaveExactlyOneVersion() throws Exception {
     String name = name("race");
-    registry.createModel(name, Map.of(), null);
+    registry.createModel(name, null, Map.of());
     int rounds = 20;
     CyclicBarrier barrier = new CyclicBarrier(2);
     ExecutorService pool = Executors.newFixedThreadPool(2);

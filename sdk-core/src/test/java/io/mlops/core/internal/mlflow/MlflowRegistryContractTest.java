@@ -79,7 +79,7 @@ class MlflowRegistryContractTest {
         .willReturn(json("{\"registered_model\":" + model("churn", "Churn model",
             "[{\"key\":\"team\",\"value\":\"risk\"}]", "[]") + "}")));
 
-    Model m = registry.createModel("churn", Map.of("team", "risk"), "Churn model");
+    Model m = registry.createModel("churn", "Churn model", Map.of("team", "risk"));
 
     assertThat(m.name()).isEqualTo("churn");
     assertThat(m.description()).isEqualTo("Churn model");
@@ -96,7 +96,7 @@ class MlflowRegistryContractTest {
         .willReturn(json("{\"registered_model\":{\"name\":\"churn\",\"creation_timestamp\":" + T0
             + ",\"last_updated_timestamp\":" + T0 + "}}")));
 
-    Model m = registry.createModel("churn", Map.of(), null);
+    Model m = registry.createModel("churn", null, Map.of());
 
     // MLflow omits empty description, tags and aliases
     assertThat(m.description()).isEmpty();
@@ -110,7 +110,7 @@ class MlflowRegistryContractTest {
     wm.stubFor(post(urlEqualTo(API + "registered-models/create")).willReturn(MlflowStubs.error(400,
         "RESOURCE_ALREADY_EXISTS", "Registered Model (name=churn) already exists.")));
 
-    assertThatThrownBy(() -> registry.createModel("churn", Map.of(), null))
+    assertThatThrownBy(() -> registry.createModel("churn", null, Map.of()))
         .isInstanceOfSatisfying(ResourceAlreadyExistsException.class, e -> {
           assertThat(e.statusCode()).isEqualTo(400);
           assertThat(e.errorCode()).isEqualTo("RESOURCE_ALREADY_EXISTS");
@@ -123,7 +123,7 @@ class MlflowRegistryContractTest {
   void createModel_isNotRetriedOn502_becauseTheModelMayHaveBeenCreated() {
     wm.stubFor(post(urlEqualTo(API + "registered-models/create")).willReturn(aResponse().withStatus(502)));
 
-    assertThatThrownBy(() -> registry.createModel("churn", Map.of(), null))
+    assertThatThrownBy(() -> registry.createModel("churn", null, Map.of()))
         .isInstanceOf(MlopsServiceException.class);
     wm.verify(1, postRequestedFor(urlEqualTo(API + "registered-models/create")));
     assertThat(sleeps).isEmpty();
