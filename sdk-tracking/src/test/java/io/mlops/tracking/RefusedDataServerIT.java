@@ -7,6 +7,7 @@ import io.mlops.core.Candidate;
 import io.mlops.core.CandidateStatus;
 import io.mlops.core.Metric;
 import io.mlops.core.MlopsConfig;
+import io.mlops.core.NewCandidate;
 import io.mlops.core.TrackingClient;
 import io.mlops.core.internal.mlflow.MlflowServer;
 import io.mlops.tracking.support.CountingProxy;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a real MLflow server refuses, and an outage of it, cost a {@link Tracker} only what they must: a param that
- * another writer logged with another value is rejected alone and everything else of the batch arrives once; a
+ * another writer logged with another value (into the tracker's candidate, or into the writer's own candidate that
+ * the tracker attached to) is rejected alone and everything else of the batch arrives once; a
  * candidate deleted on the server meanwhile has its data rejected in a few requests, journals nothing and does not
  * stop the next candidate; a stopped server sends the data to the journal after the pipeline's own retries (the
  * tracker's client adds none) and the journal delivers it once when the server is back.
@@ -108,6 +110,36 @@ class RefusedDataServerIT {
     assertThat(stored.data().tags()).containsEntry("phase", "train").containsEntry("owner", "refused-data-it");
     assertThat(stored.info().status()).isEqualTo(CandidateStatus.FINISHED);
     assertThat(steps(id, "loss")).as("every point exactly once").isEqualTo(range(0, POINTS));
+  }
+
+  @Test
+  void trackerAttachedToAnotherWritersCandidate_changedParamIsRejectedAloneAndTheRestArrives() throws Exception {
+    String id = direct.createCandidate(NewCandidate.builder()
+        .experimentId(direct.getOrCreateExperiment(experiment).id()).name("owned-by-another-writer")
+        .startTime(System.currentTimeMillis()).build()).id();
+    direct.logParam(id, "lr", "0.1");
+    FlushResult flushed;
+    try (Tracker tracker = tracker()) {
+      ActiveCandidate c = tracker.attachCandidate(id);
+      c.logParam("lr", "0.2");
+      c.setTag("worker", "executor-1");
+      c.setTag("phase", "train");
+      for (int s = 0; s < POINTS; s++) {
+        c.logMetric("loss", 1.0 / (s + 1), s);
+      }
+      flushed = tracker.flush().get(2, TimeUnit.MINUTES);
+      c.close(); // an attached candidate is not ended by the tracker
+    }
+    assertThat(flushed.rejected()).as("%s", flushed.stats()).isEqualTo(1);
+    assertThat(flushed.delivered()).isEqualTo(POINTS + 2);
+    assertThat(flushed.delivered() + flushed.journaled() + flushed.dropped() + flushed.rejected())
+        .isEqualTo(flushed.stats().queued());
+    assertThat(flushed.stats().retried()).isZero();
+    Candidate stored = direct.getCandidate(id);
+    assertThat(stored.data().params()).containsEntry("lr", "0.1");
+    assertThat(stored.data().tags()).containsEntry("worker", "executor-1").containsEntry("phase", "train");
+    assertThat(stored.info().status()).isEqualTo(CandidateStatus.RUNNING);
+    assertThat(steps(id, "loss")).isEqualTo(range(0, POINTS));
   }
 
   @Test
