@@ -30,6 +30,11 @@ Subcommands (each prints exactly ONE JSON document on stdout; everything else go
                            get_model_version and get_model_version_download_uri); then, per
                            --filter, the model names search_registered_models returns in its
                            order, or {"error": "..."} where MLflow rejects the filter
+  run-user <scenarios.json>
+                           the mlflow.user tag MLflow's DefaultRunContext sets, per scenario: the
+                           file holds a list of {"env": {name: value}}; the user variables
+                           (MLFLOW_TRACKING_USERNAME, LOGNAME, USER, LNAME, USERNAME) and HOME are
+                           exactly those of the scenario; prints {"users": [...]} in order
 
 JSON has no NaN/Infinity literals, so non-finite metric values are encoded as the strings
 "NaN", "Infinity" and "-Infinity" (Java's Double.toString spellings, so the Java side can decode
@@ -533,6 +538,32 @@ def registry_dump(store_dir, filters):
     }
 
 
+USER_ENV = ("MLFLOW_TRACKING_USERNAME", "LOGNAME", "USER", "LNAME", "USERNAME", "HOME")
+
+
+def run_users(scenarios_file):
+    from mlflow.tracking.context.default_context import DefaultRunContext
+    from mlflow.utils.mlflow_tags import MLFLOW_USER
+
+    with open(scenarios_file, encoding="utf-8") as f:
+        scenarios = json.load(f)
+    saved = {name: os.environ.get(name) for name in USER_ENV}
+    users = []
+    try:
+        for scenario in scenarios:
+            for name in USER_ENV:
+                os.environ.pop(name, None)
+            os.environ.update(scenario["env"])
+            users.append(DefaultRunContext().tags()[MLFLOW_USER])
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return {"users": users}
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -556,6 +587,8 @@ def main(argv):
     p_registry = sub.add_parser("registry-dump", help="dump the model registry as MlflowClient reads it")
     p_registry.add_argument("store_dir")
     p_registry.add_argument("--filter", action="append", default=[], help="a search_registered_models filter")
+    p_user = sub.add_parser("run-user", help="the mlflow.user DefaultRunContext sets, per environment")
+    p_user.add_argument("scenarios_file")
     args = parser.parse_args(argv)
 
     if args.command in ("dump", "search", "search-batch", "registry-dump") and not Path(args.store_dir).is_dir():
@@ -578,6 +611,8 @@ def main(argv):
         emit(search_batch(args.store_dir, args.queries_file))
     elif args.command == "registry-dump":
         emit(registry_dump(args.store_dir, args.filter))
+    elif args.command == "run-user":
+        emit(run_users(args.scenarios_file))
     log(f"{args.command} done in {time.monotonic() - started:.2f}s (mlflow {mlflow.__version__})")
     return 0
 

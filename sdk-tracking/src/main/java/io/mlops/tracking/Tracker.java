@@ -51,7 +51,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Each new candidate gets MLflow's system tags: {@code mlflow.runName}, {@code mlflow.user},
  * {@code mlflow.source.name}, {@code mlflow.source.type} and, inside a git work tree, the commit, branch and
- * remote URL (read from {@code .git}, no process started).
+ * remote URL (read from {@code .git}, no process started). The user is the one MLflow's Python client would record
+ * on the same machine: the configured tracking username ({@code MLFLOW_TRACKING_USERNAME}), else the one in
+ * {@code ~/.mlflow/credentials}, else {@code LOGNAME}, {@code USER}, {@code LNAME}, {@code USERNAME}, else the OS
+ * account.
  *
  * <p>Logging is asynchronous: log calls queue their data and return at once; one daemon worker per tracker
  * batches it to the backend, retries transient failures and, while the backend stays down (or when the queue is
@@ -67,6 +70,8 @@ public final class Tracker implements AutoCloseable {
   private final boolean ownsClient;
   private final String experimentName;
   private final Map<String, String> systemTags;
+  /** The user MLflow's Python client would record on this machine, for {@code mlflow.user} and the user id. */
+  private final String userName;
   private final LongSupplier clock;
   private final Duration closeTimeout;
   private final LogPipeline pipeline;
@@ -97,7 +102,8 @@ public final class Tracker implements AutoCloseable {
     }
     this.experimentName = b.experimentName != null ? b.experimentName
         : client.config().experimentName().orElse(null);
-    this.systemTags = b.systemTags ? RunContext.systemTags(b.workingDirectory, b.environment) : Map.of();
+    this.userName = RunContext.userName(b.environment, client.config().get(MlopsSetting.TRACKING_USERNAME));
+    this.systemTags = b.systemTags ? RunContext.systemTags(b.workingDirectory, b.environment, userName) : Map.of();
     this.clock = b.clock;
     this.closeTimeout = b.closeTimeout;
     this.validator = new EntityValidator(client.capabilities());
@@ -413,7 +419,7 @@ public final class Tracker implements AutoCloseable {
         .name(name)
         .startTime(clock.getAsLong())
         .tags(tags)
-        .userId(RunContext.userName())
+        .userId(userName)
         .build());
     ActiveCandidate[] holder = new ActiveCandidate[1];
     ActiveCandidate c = new ActiveCandidate(this, info, true, () -> open.remove(holder[0]));

@@ -7,10 +7,10 @@ import io.mlops.core.Metric;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.MlopsSetting;
 import io.mlops.core.TrackingClient;
+import io.mlops.core.internal.mlflow.MlflowServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,8 @@ class ServerRestartServerIT {
 
   @Test
   void serverRestartedMidRun_losesNothingAndDuplicatesNothing() throws Exception {
-    String url = System.getProperty("mlflow.server.url");
+    MlflowServer server = MlflowServer.get();
+    String url = server.url();
     MlopsConfig config = MlopsConfig.builder().trackingUri(url)
         .set(MlopsSetting.HTTP_REQUEST_MAX_RETRIES, "2").build();
     int steps = 6000;
@@ -47,7 +48,7 @@ class ServerRestartServerIT {
           s++;
         }
         if (s == 500 && restart == null) {
-          restart = java.util.concurrent.CompletableFuture.runAsync(ServerRestartServerIT::restartServer);
+          restart = java.util.concurrent.CompletableFuture.runAsync(server::restart);
         }
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       }
@@ -66,20 +67,6 @@ class ServerRestartServerIT {
       assertThat(history).isEqualTo(LongStream.range(0, steps).boxed().collect(Collectors.toList()));
       assertThat(client.getCandidate(id).info().status()).isEqualTo(CandidateStatus.FINISHED);
       assertThat(client.getCandidate(id).data().params()).containsEntry("lr", "0.01");
-    }
-  }
-
-  /** Restarts the server while a background stop/start runs, returning when it answers again. */
-  private static void restartServer() {
-    try {
-      String script = System.getProperty("mlflow.server.script");
-      java.io.File log = java.io.File.createTempFile("mlflow-restart", ".log");
-      Process p = new ProcessBuilder("bash", script, "restart").redirectErrorStream(true)
-          .redirectOutput(log).start();
-      assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("restart finished").isTrue();
-      assertThat(p.exitValue()).as("restart exit code").isZero();
-    } catch (java.io.IOException | InterruptedException e) {
-      throw new AssertionError("restart failed", e);
     }
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,10 +39,12 @@ class TrackerTest {
     Files.writeString(dir.resolve("repo/.git/HEAD"), "ref: refs/heads/main\n");
     Files.writeString(repo.resolve("main"), "0123456789abcdef0123456789abcdef01234567\n");
     tracker = Tracker.builder()
-        .config(MlopsConfig.builder().trackingUri(dir.resolve("mlruns").toString()).build())
+        .config(MlopsConfig.builder().trackingUri(dir.resolve("mlruns").toString())
+            .environment(Map.of()).systemProperties(new Properties()).build())
         .experimentName("exp")
         .workingDirectory(dir.resolve("repo"))
-        .environment(Map.of()) // not whatever CI runs these tests
+        // not whatever CI runs these tests; a HOME without ~/.mlflow/credentials
+        .environment(Map.of("HOME", dir.toString()))
         .clock(clock::incrementAndGet)
         .build();
   }
@@ -62,6 +65,34 @@ class TrackerTest {
           .containsEntry(RunContext.GIT_COMMIT, "0123456789abcdef0123456789abcdef01234567")
           .containsEntry(RunContext.GIT_BRANCH, "main")
           .containsKey(RunContext.SOURCE_NAME);
+    }
+  }
+
+  @Test
+  void startCandidate_recordsTheUserMlflowsClientWould_theConfiguredUsernameElseTheEnvironmentsUser()
+      throws Exception {
+    Map<String, String> env = Map.of("HOME", dir.toString(), "USER", "u", "LOGNAME", "trainer");
+    MlopsConfig.Builder config = MlopsConfig.builder().trackingUri(dir.resolve("users").toString())
+        .environment(env).systemProperties(new Properties());
+    try (Tracker t = Tracker.builder().config(config.build()).experimentName("users").environment(env)
+        .journalDirectory(dir.resolve("users-journal")).shutdownHook(false).build();
+        ActiveCandidate c = t.startCandidate("by-the-environment")) {
+      assertThat(t.client().getCandidate(c.id()).data().tags()).containsEntry(RunContext.USER, "trainer");
+      assertThat(t.client().getCandidate(c.id()).info().userId()).hasValue("trainer");
+    }
+    Files.createDirectories(dir.resolve(".mlflow"));
+    Files.writeString(dir.resolve(".mlflow/credentials"), "[mlflow]\nmlflow_tracking_username = from-file\n");
+    try (Tracker t = Tracker.builder().config(config.build()).experimentName("users").environment(env)
+        .journalDirectory(dir.resolve("users-journal")).shutdownHook(false).build();
+        ActiveCandidate c = t.startCandidate("by-the-credentials-file")) {
+      assertThat(t.client().getCandidate(c.id()).data().tags()).containsEntry(RunContext.USER, "from-file");
+    }
+    config.set(io.mlops.core.MlopsSetting.TRACKING_USERNAME, "svc-account");
+    try (Tracker t = Tracker.builder().config(config.build()).experimentName("users").environment(env)
+        .journalDirectory(dir.resolve("users-journal")).shutdownHook(false).systemTags(false).build();
+        ActiveCandidate c = t.startCandidate("by-the-configuration")) {
+      assertThat(t.client().getCandidate(c.id()).info().userId()).as("also without system tags")
+          .hasValue("svc-account");
     }
   }
 

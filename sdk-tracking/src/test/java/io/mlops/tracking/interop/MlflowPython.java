@@ -129,6 +129,31 @@ final class MlflowPython {
     return run("write-metric-edges", store.toAbsolutePath().toString());
   }
 
+  /**
+   * {@code run-user}: the {@code mlflow.user} MLflow's {@code DefaultRunContext} sets in each environment (only the
+   * user variables and {@code HOME} of each map are set), in order.
+   */
+  List<String> runUsers(List<Map<String, String>> environments) {
+    Path file = null;
+    try {
+      ArrayNode scenarios = JSON.createArrayNode();
+      for (Map<String, String> env : environments) {
+        ObjectNode scenario = scenarios.addObject();
+        ObjectNode vars = scenario.putObject("env");
+        env.forEach(vars::put);
+      }
+      file = Files.createTempFile("mlflow-run-user", ".json");
+      Files.write(file, JSON.writeValueAsBytes(scenarios));
+      List<String> users = new ArrayList<>();
+      run("run-user", file.toString()).path("users").forEach(u -> users.add(u.asText()));
+      return users;
+    } catch (IOException e) {
+      throw new AssertionError("cannot write the run-user scenarios", e);
+    } finally {
+      deleteQuietly(file);
+    }
+  }
+
   /** {@code search}: the run ids MLflow returns, in its order, over all pages. */
   List<String> search(Path store, List<String> experimentIds, String filter, List<String> orderBy, ViewType view) {
     List<String> args = new ArrayList<>(Arrays.asList("search", store.toAbsolutePath().toString(),

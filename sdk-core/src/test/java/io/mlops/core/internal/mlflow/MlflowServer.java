@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The {@code mlflow-server} profile passes two system properties: {@value #URL_PROPERTY} (the
  * server's base URL, default {@value #DEFAULT_URL}) and {@value #SCRIPT_PROPERTY} (the path of
- * {@code .ci/mlflow-server.sh}, needed only by {@link #restart()}). Only loopback URLs are accepted.
+ * {@code .ci/mlflow-server.sh}, needed only by {@link #restart()}, {@link #stop()} and {@link #start()}).
+ * Only loopback URLs are accepted.
  *
  * <p>{@link #get()} never skips: a missing server is a test failure (an {@link AssertionError} that
  * says how to start it), so a broken CI setup cannot pass silently.
@@ -114,51 +115,86 @@ public final class MlflowServer {
    *     server does not answer afterwards
    */
   public synchronized void restart() {
+    runScript("restart");
+    awaitHealthy("a restart");
+  }
+
+  /**
+   * Stops the server with {@code mlflow-server.sh stop} and returns once nothing answers on its port, so
+   * that a client sees an outage (connection refused) until {@link #start()}. The database and artifacts
+   * stay; a test that stops the server must start it again (in a {@code finally}), or every later test fails.
+   *
+   * @throws AssertionError if the script is not found or fails, or the server still answers afterwards
+   */
+  public synchronized void stop() {
+    runScript("stop");
+    if (healthProblem(1) == null) {
+      throw new AssertionError("the MLflow server at " + url + " still answers after `mlflow-server.sh stop`");
+    }
+  }
+
+  /**
+   * Starts the server again after {@link #stop()} with {@code mlflow-server.sh start} (same database and
+   * artifacts) and returns once {@code GET /health} answers; a no-op for a server that is running.
+   *
+   * @throws AssertionError if the script is not found, fails, takes longer than the bound, or the
+   *     server does not answer afterwards
+   */
+  public synchronized void start() {
+    runScript("start");
+    awaitHealthy("a start");
+  }
+
+  private void awaitHealthy(String after) {
+    String problem = healthProblemWithin(HEALTH_AFTER_RESTART);
+    if (problem != null) {
+      throw new AssertionError("the MLflow server at " + url + " does not answer after " + after + " (" + problem
+          + "); see .ci/.mlflow-server/server.log");
+    }
+  }
+
+  /** Runs {@code mlflow-server.sh <command>} for this server's port, failing on a non-zero exit or a timeout. */
+  private void runScript(String command) {
     Path script = script();
     Path output;
     try {
-      output = Files.createTempFile("mlflow-server-restart", ".log");
+      output = Files.createTempFile("mlflow-server-" + command, ".log");
     } catch (IOException e) {
-      throw new AssertionError("cannot create a temp file for the restart output", e);
+      throw new AssertionError("cannot create a temp file for the " + command + " output", e);
     }
     try {
-      ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "restart")
+      ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command)
           .directory(script.getParent().getParent().toFile())
           .redirectErrorStream(true)
           // Into a file, not inherited: writing to the forked test JVM's own stdout would corrupt
           // the stream surefire/failsafe read from it; a file also cannot fill a pipe and block.
           .redirectOutput(output.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-      // The script must restart the server this class talks to, whatever port the caller's shell set.
+      // The script must act on the server this class talks to, whatever port the caller's shell set.
       pb.environment().put("MLFLOW_SERVER_PORT", Integer.toString(URI.create(url).getPort()));
       Process p = pb.start();
       if (!p.waitFor(RESTART_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("`" + script + " restart` did not finish within " + RESTART_TIMEOUT.toSeconds()
-            + " s; its output:\n" + read(output));
+        throw new AssertionError("`" + script + " " + command + "` did not finish within "
+            + RESTART_TIMEOUT.toSeconds() + " s; its output:\n" + read(output));
       }
       String log = read(output);
       if (p.exitValue() != 0) {
-        throw new AssertionError("`" + script + " restart` failed with exit status " + p.exitValue()
+        throw new AssertionError("`" + script + " " + command + "` failed with exit status " + p.exitValue()
             + "; its output:\n" + log);
       }
-      System.out.println("[MlflowServer] restarted " + url + ":\n" + log.trim());
+      System.out.println("[MlflowServer] " + command + " " + url + ":\n" + log.trim());
     } catch (IOException e) {
-      throw new AssertionError("cannot run `bash " + script + " restart`", e);
+      throw new AssertionError("cannot run `bash " + script + " " + command + "`", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while restarting the MLflow server", e);
+      throw new AssertionError("interrupted while running `mlflow-server.sh " + command + "`", e);
     } finally {
       try {
         Files.deleteIfExists(output);
       } catch (IOException ignored) {
         // a leftover temp file is harmless
       }
-    }
-    String problem = healthProblemWithin(HEALTH_AFTER_RESTART);
-    if (problem != null) {
-      throw new AssertionError("the MLflow server at " + url + " does not answer after a restart (" + problem
-          + "); see .ci/.mlflow-server/server.log");
     }
   }
 
