@@ -144,6 +144,7 @@ public final class Tracker implements AutoCloseable {
     this.ownsClient = true;
     this.experimentName = null;
     this.systemTags = Map.of();
+    this.userName = "unknown"; // nothing is recorded, so no user is looked up
     this.clock = System::currentTimeMillis;
     this.closeTimeout = Duration.ofSeconds(30);
     this.validator = new EntityValidator(discarding.capabilities());
