@@ -228,7 +228,7 @@ class TrackerDeliveryTest {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void onceTheJournalIsInUse_aFullQueueSpillsWithoutWaiting() {
+  void whileTheWorkerIsStuckInADelivery_aFullQueueSpillsWithoutWaiting() {
     FlakyBackend backend = new FlakyBackend(dir.resolve("mlruns"));
     TrackingClient client = localClient(backend);
     // 200 ms of grace for each of 5,000 overflowing calls would be 1,000 s: only the first may wait

@@ -132,8 +132,11 @@ public final class LogPipeline implements AutoCloseable {
   private final LongAdder recoveredRejected = new LongAdder();
   private final AtomicReference<String> lastError = new AtomicReference<>();
   /**
-   * True while the backend is known down or the journal holds records: a full queue then spills at once, since
-   * waiting for room would only slow the caller (the grace is for a healthy backend's pauses, not outages).
+   * True while the backend is known down, or the journal holds an outage's backlog (records that live data must
+   * queue behind): a full queue then spills at once, since waiting for room would only slow the caller (the grace
+   * is for a healthy backend's pauses, not outages). Points spilled from a full queue alone do not set it: a
+   * healthy worker that fell behind for a moment must get its grace, or a fast loop would push everything through
+   * the journal for good.
    */
   private volatile boolean spillAtOnce;
   /** {@code System.nanoTime()} when the worker began its current delivery (retries included), 0 when idle. */
@@ -289,9 +292,9 @@ public final class LogPipeline implements AutoCloseable {
         return;
       default:
         // A burst can outrun a healthy worker for a moment: give it a short grace before spilling to disk, so the
-        // journal takes real backlogs, not every burst. Not when the backend is known down, the journal is in use
-        // already, or the worker has been stuck in one delivery for longer than the grace: then waiting would only
-        // hold the training loop up (the point goes to the journal at once, in order-free form).
+        // journal takes real backlogs, not every burst. Not when the backend is known down, the journal holds an
+        // outage's backlog, or the worker has been stuck in one delivery for longer than the grace: then waiting
+        // would only hold the training loop up (the point goes to the journal at once, in order-free form).
         if (!spillAtOnce && !deliveryStuck()) {
           long graceEnd = System.nanoTime() + settings.spillGrace.toNanos();
           while (System.nanoTime() - graceEnd < 0) {
@@ -308,7 +311,6 @@ public final class LogPipeline implements AutoCloseable {
           queuedOther.increment();
           journaled.increment();
           inJournal.increment();
-          spillAtOnce = true;
         } catch (IOException e) {
           drop(1, "the queue is full and the journal cannot be written: " + e);
         }
@@ -705,6 +707,7 @@ public final class LogPipeline implements AutoCloseable {
       }
       outage = false;
       probeAttempt = 0;
+      spillAtOnce = orderedInJournal > 0 || adoptedPending;
     } catch (IOException e) {
       lastError.set(e.toString());
       warnings.warn("journal-read", "Cannot read the journal in {}: {}", journal.directory(), e.toString());
