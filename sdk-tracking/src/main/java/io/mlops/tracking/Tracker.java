@@ -508,8 +508,8 @@ public final class Tracker implements AutoCloseable {
      * Under {@link FullQueuePolicy#SPILL}, how long a log call waits for room before writing its point to the
      * journal; default {@value Tracker#DEFAULT_SPILL_AFTER_MILLIS} ms, about a young GC pause of the worker on a
      * small heap, so that a short burst does not spill. The wait applies only while the backend looks healthy:
-     * once it is known down, the journal holds data already, or the worker has been stuck in one delivery for
-     * longer than this, a full queue spills at once.
+     * once it is known down, the journal holds an outage's backlog, or the worker has been stuck in one delivery
+     * for longer than this, a full queue spills at once.
      */
     public Builder spillAfter(Duration wait) {
       if (required(wait, "spillAfter").isNegative()) {
