@@ -640,7 +640,10 @@ public final class LogPipeline implements AutoCloseable {
       if (outage && System.nanoTime() - nextProbeNanos < 0) {
         return;
       }
-      for (int round = 0; round < 64; round++) {
+      // While log calls are filling the ring, one window per round: the ring comes first, or a replay of spilled
+      // points (up to 64 windows of 20,000) would keep the worker from draining it and make the next calls spill.
+      int rounds = ring.claimedCount() - ring.consumedCount() > 0 ? 1 : 64;
+      for (int round = 0; round < rounds; round++) {
         List<Journal.Entry> entries = journal.peek(REPLAY_RECORDS, REPLAY_WINDOW_ENTITIES);
         if (entries.isEmpty()) {
           break;
