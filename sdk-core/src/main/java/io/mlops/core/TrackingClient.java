@@ -53,6 +53,8 @@ public final class TrackingClient implements AutoCloseable {
   private final Capabilities capabilities;
   private final EntityValidator validator;
   private final BatchDelivery delivery;
+  private static final int MAX_CACHED_KEYS = 10_000;
+  private final java.util.Set<String> validMetricKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrackingClient(MlopsConfig config, Backend backend) {
@@ -373,7 +375,7 @@ public final class TrackingClient implements AutoCloseable {
     require(Operation.LOG_BATCH, "logBatch");
     EntityValidator.candidateId(candidateId);
     List<RefusedEntry> refused = new ArrayList<>();
-    List<Metric> okMetrics = keepValid(notNull(metrics, "metrics"), m -> validator.metric(m), refused,
+    List<Metric> okMetrics = keepValid(notNull(metrics, "metrics"), this::checkMetric, refused,
         RefusedEntry.Kind.METRIC, Metric::key);
     List<Param> okParams = keepValid(notNull(params, "params"), p -> validator.param(p.key(), p.value()), refused,
         RefusedEntry.Kind.PARAM, Param::key);
@@ -630,6 +632,21 @@ public final class TrackingClient implements AutoCloseable {
     if (maxResults < 1) {
       throw new ValidationException("maxResults", "max-results", "maxResults must be positive, got " + maxResults);
     }
+  }
+
+  /**
+   * Checks a metric point; a key is checked once and remembered (up to {@value #MAX_CACHED_KEYS} keys), since a
+   * training run logs the same few keys millions of times and the tracker's worker sends every point through here.
+   */
+  private void checkMetric(Metric m) {
+    String key = m.key();
+    if (!validMetricKeys.contains(key)) {
+      validator.metricKey(key);
+      if (validMetricKeys.size() < MAX_CACHED_KEYS) {
+        validMetricKeys.add(key);
+      }
+    }
+    validator.timestamp(key, m.timestamp());
   }
 
   private interface Check<T> {

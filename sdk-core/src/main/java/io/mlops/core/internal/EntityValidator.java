@@ -199,22 +199,23 @@ public final class EntityValidator {
       if (end < 0) {
         end = key.length();
       }
-      String segment = key.substring(start, end);
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+      int n = end - start; // no substring: this runs for every entry of every batch
+      if (n == 0 || key.charAt(start) == '.' && (n == 1 || n == 2 && key.charAt(start + 1) == '.')) {
         throw new ValidationException(key, "key-path", kind + " key '" + key
             + "' is not a normalized relative path: no leading, trailing or double '/', and no '.' or '..' parts");
       }
-      segmentBytes(kind, key, segment);
+      segmentBytes(kind, key, start, end);
       start = end + 1;
     }
   }
 
   /** A store that keeps keys as file names cannot take a part longer than its name limit (Capabilities). */
-  private void segmentBytes(String kind, String key, String segment) {
+  private void segmentBytes(String kind, String key, int start, int end) {
     int max = capabilities.maxKeySegmentBytes();
-    if (segment.length() <= max / 3) {
+    if (end - start <= max / 3) {
       return; // at most 3 UTF-8 bytes per UTF-16 unit: no need to count
     }
+    String segment = key.substring(start, end);
     int bytes = BatchSplitter.utf8Length(segment);
     if (bytes > max) {
       throw new ValidationException(key, "key-bytes", kind + " key '" + abbreviate(key) + "' has a part of "

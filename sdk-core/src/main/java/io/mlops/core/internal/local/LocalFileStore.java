@@ -563,7 +563,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
         if (checkedMetricFiles.add(file)) {
           MetricLines.repairTornTail(file); // once per file and process: a crash may have left half a line
         }
-        AtomicFiles.append(file, utf8(e.getValue().toString()));
+        AtomicFiles.append(file, MetricLines.ascii(e.getValue()));
       });
     }
   }

@@ -33,6 +33,18 @@ final class MetricLines {
   }
 
   /**
+   * The bytes of formatted lines, which are ASCII (digits, sign, '.', 'E', NaN, Infinity, space, newline): copied
+   * char by char, without the intermediate String and the charset encoder of {@code toString().getBytes(UTF_8)}.
+   */
+  static byte[] ascii(CharSequence lines) {
+    byte[] out = new byte[lines.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) lines.charAt(i);
+    }
+    return out;
+  }
+
+  /**
    * The shortest decimal that reads back as exactly this double (Schubfach, shipped in jackson-core), in
    * {@link Double#toString(double)}'s spelling ({@code 1.0E-5}, {@code -0.0}, {@code NaN}, {@code Infinity}),
    * which Python's {@code float()} parses exactly. About 3 times faster than JDK 17's {@code Double.toString},

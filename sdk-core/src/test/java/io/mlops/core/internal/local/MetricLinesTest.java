@@ -51,7 +51,8 @@ class MetricLinesTest {
     StringBuilder text = new StringBuilder();
     points.forEach(p -> MetricLines.format(text, p));
     Path file = dir.resolve("m");
-    Files.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(MetricLines.ascii(text)).isEqualTo(text.toString().getBytes(StandardCharsets.UTF_8));
+    Files.write(file, MetricLines.ascii(text));
 
     List<Metric> read = MetricLines.read(file, "m");
 
