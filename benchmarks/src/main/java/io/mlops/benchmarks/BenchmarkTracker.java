@@ -6,11 +6,8 @@ import io.mlops.tracking.FullQueuePolicy;
 import io.mlops.tracking.Tracker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 
 /**
@@ -126,26 +123,8 @@ public final class BenchmarkTracker implements AutoCloseable {
 
   /** Deletes a directory tree; a missing one is fine. */
   static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<Path>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      io.mlops.core.internal.FileTrees.delete(root);
     } catch (IOException e) {
       System.err.println("Could not delete " + root + ": " + e);
     }

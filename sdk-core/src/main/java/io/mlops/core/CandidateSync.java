@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Pushes candidates, or a whole experiment, from one tracking backend to another, typically from a local store to a
@@ -387,7 +386,7 @@ public final class CandidateSync {
       throw new TransportException("Cannot stage artifacts of candidate " + sourceId + " in a temporary folder: "
           + e.getMessage(), e);
     } finally {
-      deleteTree(temp);
+      io.mlops.core.internal.FileTrees.deleteQuietly(temp);
     }
   }
 
@@ -444,17 +443,6 @@ public final class CandidateSync {
 
   private static String abbreviate(String s) {
     return s.length() <= 80 ? s : s.substring(0, 77) + "...";
-  }
-
-  private static void deleteTree(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | RuntimeException ignored) {
-      // best effort: a leftover temporary folder is harmless
-    }
   }
 
   /**

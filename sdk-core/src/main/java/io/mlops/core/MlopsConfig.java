@@ -217,7 +217,7 @@ public final class MlopsConfig {
       b.append(sep).append(e.getKey().name().toLowerCase(Locale.ROOT)).append('=');
       String v = e.getValue();
       if (e.getKey() == MlopsSetting.TRACKING_URI) {
-        v = v.replaceAll("(?<=://)[^/?#]*@", "****@"); // http://user:password@host is a form MLflow users write
+        v = io.mlops.core.internal.UriCredentials.mask(v); // http://user:password@host, a form MLflow users write
       }
       b.append(e.getKey().isSecret() ? "****" : v);
       sep = ", ";

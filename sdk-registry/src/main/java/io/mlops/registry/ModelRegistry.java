@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mlops.core.ArtifactInfo;
 import io.mlops.core.Candidate;
 import io.mlops.core.MlopsConfig;
-import io.mlops.core.MlopsException;
 import io.mlops.core.Model;
 import io.mlops.core.ModelQuery;
 import io.mlops.core.ModelVersion;
@@ -29,12 +28,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -586,7 +582,7 @@ public final class ModelRegistry implements AutoCloseable {
     } catch (IOException e) {
       throw new TransportException("Cannot place the downloaded files in " + dir + ": " + e.getMessage(), e);
     } finally {
-      deleteTree(staging);
+      io.mlops.core.internal.FileTrees.deleteQuietly(staging);
     }
   }
 
@@ -830,16 +826,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private static String shortHash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder();
-      for (int i = 0; i < 6; i++) {
-        hex.append(String.format("%02x", d[i]));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.mlops.core.internal.Sha256.hex(s, 6);
   }
 
   private static boolean isEmpty(Path dir) {
@@ -847,17 +834,6 @@ public final class ModelRegistry implements AutoCloseable {
       return !s.findAny().isPresent();
     } catch (IOException e) {
       throw new TransportException("Cannot read " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | MlopsException e) {
-      // best effort: a leftover staging folder is harmless and named as ours
     }
   }
 

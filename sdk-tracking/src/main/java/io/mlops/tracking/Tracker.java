@@ -11,17 +11,14 @@ import io.mlops.core.TransportException;
 import io.mlops.core.ValidationException;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.internal.local.LocalBackendProvider;
-import io.mlops.tracking.internal.Backoff;
+import io.mlops.core.internal.Backoff;
 import io.mlops.tracking.internal.DiscardingBackend;
 import io.mlops.tracking.internal.Journal;
 import io.mlops.tracking.internal.LogPipeline;
 import io.mlops.tracking.internal.RunContext;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -203,16 +200,7 @@ public final class Tracker implements AutoCloseable {
     if (!uri.contains("://") || uri.toLowerCase(Locale.ROOT).startsWith("file:")) {
       uri = LocalBackendProvider.toPath(uri).toAbsolutePath().normalize().toString();
     }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(uri.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder();
-      for (int i = 0; i < 8; i++) {
-        hex.append(String.format("%02x", digest[i]));
-      }
-      return Paths.get(System.getProperty("user.home"), ".mlops", "journal", hex.toString());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
+    return Paths.get(System.getProperty("user.home"), ".mlops", "journal", io.mlops.core.internal.Sha256.hex(uri, 8));
   }
 
   /** Default flush interval in milliseconds. */

@@ -1,8 +1,6 @@
 package io.mlops.tracking.internal;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,21 +143,7 @@ public final class GitInfo {
 
   /** Removes {@code user:token@} from an http(s) URL so that no secret lands in a tag. */
   static String stripCredentials(String url) {
-    if (!url.contains("://")) {
-      return url; // scp-like git@host:path has a user name but no secret
-    }
-    try {
-      URI u = new URI(url);
-      if (u.getRawUserInfo() == null) {
-        return url;
-      }
-      return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment())
-          .toString();
-    } catch (URISyntaxException e) {
-      int at = url.indexOf('@');
-      int scheme = url.indexOf("://");
-      return at > scheme ? url.substring(0, scheme + 3) + url.substring(at + 1) : url;
-    }
+    return io.mlops.core.internal.UriCredentials.strip(url);
   }
 
   private static boolean isHash(String s) {

@@ -9,6 +9,7 @@ import io.mlops.core.Param;
 import io.mlops.core.RefusedEntry;
 import io.mlops.core.Tag;
 import io.mlops.core.TrackingClient;
+import io.mlops.core.internal.Backoff;
 import io.mlops.core.TransportException;
 import io.mlops.core.spi.Capabilities;
 import java.io.IOException;

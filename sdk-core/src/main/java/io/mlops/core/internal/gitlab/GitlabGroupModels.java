@@ -278,6 +278,6 @@ public final class GitlabGroupModels {
   }
 
   private static String redact(String uri) {
-    return uri.replaceAll("//[^/?#]*@", "//");
+    return io.mlops.core.internal.UriCredentials.strip(uri);
   }
 }

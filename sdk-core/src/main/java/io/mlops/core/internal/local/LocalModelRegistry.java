@@ -703,16 +703,7 @@ public final class LocalModelRegistry implements RegistryStore {
   }
 
   private static void deleteRecursively(Path path) {
-    ioRun(() -> {
-      if (!Files.exists(path)) {
-        return;
-      }
-      try (Stream<Path> s = Files.walk(path)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-          Files.deleteIfExists(p);
-        }
-      }
-    });
+    ioRun(() -> io.mlops.core.internal.FileTrees.delete(path));
   }
 
   // ---------------------------------------------------------------- names and files

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -73,6 +72,7 @@ public final class MlflowHttp implements AutoCloseable {
   private final int maxRetries;
   private final Sleeper sleeper;
   private final long maxBackoffMillis;
+  private final io.mlops.core.internal.Backoff backoff;
   private final long maxResponseSize;
   private final long maxDownloadSize;
   private final long minTransferRate;
@@ -97,6 +97,8 @@ public final class MlflowHttp implements AutoCloseable {
     this.callTimeoutMillis = config.callTimeout().toMillis();
     this.sleeper = sleeper;
     this.maxBackoffMillis = maxBackoffMillis;
+    this.backoff = new io.mlops.core.internal.Backoff(Duration.ofMillis(250),
+        Duration.ofMillis(Math.max(250, maxBackoffMillis)), maxRetries);
     this.maxResponseSize = config.maxResponseSize();
     this.maxDownloadSize = config.maxDownloadSize();
     this.minTransferRate = config.minTransferRate();
@@ -357,8 +359,7 @@ public final class MlflowHttp implements AutoCloseable {
       }
     }
     if (millis < 0) {
-      long cap = Math.min(maxBackoffMillis, 250L << Math.min(attempt, 10));
-      millis = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+      millis = TimeUnit.NANOSECONDS.toMillis(backoff.delayNanos(attempt)); // 250 ms doubling, up to the cap
     }
     try {
       sleeper.sleep(millis);
@@ -519,7 +520,7 @@ public final class MlflowHttp implements AutoCloseable {
 
   /** A URL without user info, for messages. */
   static String redact(String uri) {
-    return uri.replaceAll("//[^/?#]*@", "//"); // up to the last '@' of the authority, as URL parsers read it
+    return io.mlops.core.internal.UriCredentials.strip(uri);
   }
 
   private static String version() {

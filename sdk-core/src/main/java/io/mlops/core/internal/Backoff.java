@@ -1,4 +1,4 @@
-package io.mlops.tracking.internal;
+package io.mlops.core.internal;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,7 +17,7 @@ public final class Backoff {
    *
    * @param initial the first delay's upper bound
    * @param max the largest delay
-   * @param maxRetries retries before giving up (then the pipeline journals)
+   * @param maxRetries retries before giving up (the transport then fails the request; the tracker journals)
    */
   public Backoff(Duration initial, Duration max, int maxRetries) {
     if (initial.isNegative() || max.compareTo(initial) < 0 || maxRetries < 0) {
