@@ -15,6 +15,7 @@ import io.mlops.core.internal.Backoff;
 import io.mlops.tracking.internal.DiscardingBackend;
 import io.mlops.tracking.internal.Journal;
 import io.mlops.tracking.internal.LogPipeline;
+import io.mlops.tracking.internal.MillisClock;
 import io.mlops.tracking.internal.RunContext;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -436,7 +437,7 @@ public final class Tracker implements AutoCloseable {
     private boolean systemTags = true;
     private Path workingDirectory = Paths.get("").toAbsolutePath();
     private Map<String, String> environment = System.getenv();
-    private LongSupplier clock = System::currentTimeMillis;
+    private LongSupplier clock = MillisClock::millis;
     private Duration flushInterval = Duration.ofMillis(DEFAULT_FLUSH_INTERVAL_MILLIS);
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private FullQueuePolicy fullQueuePolicy = FullQueuePolicy.SPILL;
