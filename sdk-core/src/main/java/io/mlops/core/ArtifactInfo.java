@@ -20,6 +20,11 @@ public interface ArtifactInfo {
     return ImmutableArtifactInfo.builder().path(path).isDirectory(false).fileSize(size).build();
   }
 
+  /** A file entry whose size the listing did not give. */
+  static ArtifactInfo file(String path) {
+    return ImmutableArtifactInfo.builder().path(path).isDirectory(false).build();
+  }
+
   /** A directory entry. */
   static ArtifactInfo directory(String path) {
     return ImmutableArtifactInfo.builder().path(path).isDirectory(true).build();

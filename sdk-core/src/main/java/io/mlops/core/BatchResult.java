@@ -53,8 +53,13 @@ public interface BatchResult {
     return !interruption().isPresent();
   }
 
+  /** Builds a {@link BatchResult}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableBatchResult.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableBatchResult.Builder builder() {
-    return ImmutableBatchResult.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -20,11 +20,16 @@ public interface CandidateData {
 
   /** Empty data. */
   static CandidateData empty() {
-    return ImmutableCandidateData.builder().build();
+    return builder().build();
+  }
+
+  /** Builds a {@link CandidateData}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableCandidateData.Builder {
+    Builder() {}
   }
 
   /** A builder. */
-  static ImmutableCandidateData.Builder builder() {
-    return ImmutableCandidateData.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

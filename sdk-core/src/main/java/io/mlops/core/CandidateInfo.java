@@ -37,8 +37,13 @@ public interface CandidateInfo {
   /** The user who created it, where known. */
   Optional<String> userId();
 
+  /** Builds a {@link CandidateInfo}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableCandidateInfo.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableCandidateInfo.Builder builder() {
-    return ImmutableCandidateInfo.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -44,8 +44,13 @@ public interface CandidateQuery {
   /** The page to fetch; empty for the first. */
   Optional<String> pageToken();
 
+  /** Builds a {@link CandidateQuery}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableCandidateQuery.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableCandidateQuery.Builder builder() {
-    return ImmutableCandidateQuery.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

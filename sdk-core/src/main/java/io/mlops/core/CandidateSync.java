@@ -169,7 +169,7 @@ public final class CandidateSync {
     CandidateInfo copy;
     boolean created = copies.isEmpty();
     if (created) {
-      ImmutableNewCandidate.Builder b = NewCandidate.builder().experimentId(to.experiment.id())
+      NewCandidate.Builder b = NewCandidate.builder().experimentId(to.experiment.id())
           .startTime(src.info().startTime()).putTag(SOURCE_TAG, sourceId);
       name.ifPresent(b::name);
       src.info().userId().ifPresent(b::userId);
@@ -392,7 +392,7 @@ public final class CandidateSync {
 
   private void pushInfo(CandidateInfo src, CandidateInfo dst, Optional<String> name, boolean created, String where,
       Tally tally) {
-    ImmutableCandidateUpdate.Builder update = CandidateUpdate.builder();
+    CandidateUpdate.Builder update = CandidateUpdate.builder();
     boolean needed = false;
     if (src.status() != dst.status()) {
       update.status(src.status());

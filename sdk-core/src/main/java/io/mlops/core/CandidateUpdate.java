@@ -16,9 +16,14 @@ public interface CandidateUpdate {
   /** The new name. */
   Optional<String> name();
 
+  /** Builds a {@link CandidateUpdate}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableCandidateUpdate.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableCandidateUpdate.Builder builder() {
-    return ImmutableCandidateUpdate.builder();
+  static Builder builder() {
+    return new Builder();
   }
 
   /** Ends a candidate with a status at a time. */

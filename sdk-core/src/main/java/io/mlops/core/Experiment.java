@@ -30,8 +30,13 @@ public interface Experiment {
   /** The experiment's tags. */
   Map<String, String> tags();
 
+  /** Builds a {@link Experiment}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableExperiment.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableExperiment.Builder builder() {
-    return ImmutableExperiment.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

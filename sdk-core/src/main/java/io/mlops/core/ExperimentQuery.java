@@ -36,8 +36,13 @@ public interface ExperimentQuery {
     return builder().build();
   }
 
+  /** Builds a {@link ExperimentQuery}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableExperimentQuery.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableExperimentQuery.Builder builder() {
-    return ImmutableExperimentQuery.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -27,8 +27,13 @@ public interface Model {
   /** Aliases such as {@code champion}, each pointing at a version id of the backend. */
   Map<String, String> aliases();
 
+  /** Builds a {@link Model}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableModel.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableModel.Builder builder() {
-    return ImmutableModel.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -30,8 +30,13 @@ public interface ModelQuery {
     return builder().build();
   }
 
+  /** Builds a {@link ModelQuery}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableModelQuery.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableModelQuery.Builder builder() {
-    return ImmutableModelQuery.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

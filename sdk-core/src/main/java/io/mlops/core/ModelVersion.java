@@ -70,8 +70,13 @@ public interface ModelVersion {
     return Optional.ofNullable(tags().get(SEMVER_TAG));
   }
 
+  /** Builds a {@link ModelVersion}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableModelVersion.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableModelVersion.Builder builder() {
-    return ImmutableModelVersion.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -25,8 +25,13 @@ public interface NewCandidate {
    */
   Optional<String> userId();
 
+  /** Builds a {@link NewCandidate}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableNewCandidate.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableNewCandidate.Builder builder() {
-    return ImmutableNewCandidate.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -22,8 +22,13 @@ public interface NewModelVersion {
   /** The description. */
   Optional<String> description();
 
+  /** Builds a {@link NewModelVersion}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableNewModelVersion.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableNewModelVersion.Builder builder() {
-    return ImmutableNewModelVersion.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -67,8 +67,13 @@ public interface SyncResult {
     return !conflicts().isEmpty();
   }
 
+  /** Builds a {@link SyncResult}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableSyncResult.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableSyncResult.Builder builder() {
-    return ImmutableSyncResult.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

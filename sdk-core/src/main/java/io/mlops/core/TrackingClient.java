@@ -233,7 +233,8 @@ public final class TrackingClient implements AutoCloseable {
     if (candidate.userId().isPresent()) {
       return candidate;
     }
-    return ImmutableNewCandidate.copyOf(candidate).withUserId(candidate.tags().getOrDefault(USER_TAG, UNKNOWN_USER));
+    return NewCandidate.builder().from(candidate).userId(candidate.tags().getOrDefault(USER_TAG, UNKNOWN_USER))
+        .build();
   }
 
   /** The candidate with an id, with its latest metrics, params and tags. */

@@ -5,11 +5,6 @@
  *
  * <p>Value types are immutable; each has a static {@code builder()} or {@code of(...)} factory.
  */
-@Value.Style(
-    jdkOnly = true,
-    visibility = Value.Style.ImplementationVisibility.PUBLIC,
-    defaults = @Value.Immutable(copy = true),
-    depluralize = true)
+@io.mlops.core.internal.ValueStyle
 package io.mlops.core;
 
-import org.immutables.value.Value;

@@ -18,8 +18,13 @@ public interface Deployment {
   /** The pipeline or job that deployed it, if known. */
   Optional<String> pipelineUrl();
 
+  /** Builds a {@link Deployment}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableDeployment.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableDeployment.Builder builder() {
-    return ImmutableDeployment.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -18,8 +18,13 @@ public interface LinkedItem {
   /** An optional title. */
   Optional<String> title();
 
+  /** Builds a {@link LinkedItem}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableLinkedItem.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableLinkedItem.Builder builder() {
-    return ImmutableLinkedItem.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -209,7 +209,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Promotes a candidate: see {@link Promotion}. */
   public RegisteredVersion promote(String candidateId, String modelName, VersionSpec version, String description) {
-    ImmutablePromotion.Builder b = Promotion.builder().candidateId(candidateId).modelName(modelName).version(version);
+    Promotion.Builder b = Promotion.builder().candidateId(candidateId).modelName(modelName).version(version);
     if (description != null) {
       b.description(description);
     }
@@ -255,7 +255,7 @@ public final class ModelRegistry implements AutoCloseable {
       tags.put(ModelVersion.SEMVER_TAG, semver.getVersion());
       tags.put(ARTIFACT_PATH_TAG, path);
       String root = candidate.info().artifactUri().replaceAll("/+$", "");
-      io.mlops.core.ImmutableNewModelVersion.Builder nv = NewModelVersion.builder().modelName(name)
+      NewModelVersion.Builder nv = NewModelVersion.builder().modelName(name)
           .source(path.isEmpty() ? root : root + "/" + path).candidateId(candidate.id()).tags(tags);
       promotion.description().ifPresent(nv::description);
       ModelVersion created = registry.createModelVersion(nv.build());

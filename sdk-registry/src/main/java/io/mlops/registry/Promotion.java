@@ -46,8 +46,13 @@ public interface Promotion {
   /** Extra metadata for the version. */
   Map<String, String> tags();
 
+  /** Builds a {@link Promotion}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutablePromotion.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutablePromotion.Builder builder() {
-    return ImmutablePromotion.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

@@ -74,8 +74,13 @@ public interface RegisteredVersion {
         : ModelUri.version(modelName(), semver());
   }
 
+  /** Builds a {@link RegisteredVersion}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableRegisteredVersion.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableRegisteredVersion.Builder builder() {
-    return ImmutableRegisteredVersion.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

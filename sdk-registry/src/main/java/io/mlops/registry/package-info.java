@@ -3,10 +3,6 @@
  * ({@link io.mlops.registry.ModelRegistry#promote}), move aliases such as {@code champion}, resolve model URIs
  * ({@code models:/churn@champion}) and download a version's files.
  */
-@Value.Style(
-    jdkOnly = true,
-    visibility = Value.Style.ImplementationVisibility.PUBLIC,
-    defaults = @Value.Immutable(copy = true))
+@io.mlops.core.internal.ValueStyle
 package io.mlops.registry;
 
-import org.immutables.value.Value;

@@ -49,7 +49,7 @@ class ModelRegistryNativeVersionsTest {
     if (!client.findModel(model).isPresent()) {
       client.createModel(model, null, Map.of());
     }
-    io.mlops.core.ImmutableNewModelVersion.Builder b = NewModelVersion.builder().modelName(model).source(source);
+    NewModelVersion.Builder b = NewModelVersion.builder().modelName(model).source(source);
     if (withRun) {
       b.candidateId(candidate.id());
     }

@@ -94,8 +94,8 @@ class ModelRegistryPromotionTest {
   @Test
   void promote_keepsTheGivenTags_besideTheRegistrysOwn() {
     RegisteredVersion v = registry.promote(Promotion.builder().candidateId(candidate.id()).modelName("churn")
-        .version(VersionSpec.of("1.0.0")).artifactPath("model").putTags("dataset", "2026-q3")
-        .putTags(ModelVersion.SEMVER_TAG, "9.9.9").build());
+        .version(VersionSpec.of("1.0.0")).artifactPath("model").putTag("dataset", "2026-q3")
+        .putTag(ModelVersion.SEMVER_TAG, "9.9.9").build());
 
     assertThat(v.tags()).containsEntry("dataset", "2026-q3").containsEntry(ModelVersion.SEMVER_TAG, "1.0.0");
   }
@@ -274,7 +274,7 @@ class ModelRegistryPromotionTest {
   void failureAfterTheModelWasCreated_removesTheNewModelAgain() {
     // the tag key is only checked when the version is created, i.e. after the model was created for it
     assertThatThrownBy(() -> registry.promote(Promotion.builder().candidateId(candidate.id()).modelName("churn")
-        .version(VersionSpec.of("1.0.0")).putTags("bad key!", "x").build()))
+        .version(VersionSpec.of("1.0.0")).putTag("bad key!", "x").build()))
         .isInstanceOf(ValidationException.class).hasMessageContaining("bad key!");
     assertThat(registry.findModel("churn")).isEmpty();
     assertThat(modelNames()).isEmpty();
@@ -285,7 +285,7 @@ class ModelRegistryPromotionTest {
     registry.promote(candidate.id(), "churn", VersionSpec.of("1.0.0"), null);
 
     assertThatThrownBy(() -> registry.promote(Promotion.builder().candidateId(candidate.id()).modelName("churn")
-        .version(VersionSpec.of("1.1.0")).putTags("bad key!", "x").build()))
+        .version(VersionSpec.of("1.1.0")).putTag("bad key!", "x").build()))
         .isInstanceOf(ValidationException.class);
     assertThat(registry.versions("churn", true)).extracting(RegisteredVersion::semver).containsExactly("1.0.0");
   }

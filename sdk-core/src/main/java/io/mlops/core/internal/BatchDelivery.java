@@ -1,7 +1,6 @@
 package io.mlops.core.internal;
 
 import io.mlops.core.BatchResult;
-import io.mlops.core.ImmutableBatchResult;
 import io.mlops.core.MlopsException;
 import io.mlops.core.MlopsServiceException;
 import io.mlops.core.Metric;
@@ -127,7 +126,7 @@ public final class BatchDelivery {
 
   private static BatchResult interrupted(int delivered, List<RefusedEntry> refused, MlopsException cause,
       Deque<Part> left) {
-    ImmutableBatchResult.Builder b = BatchResult.builder().delivered(delivered).refused(refused)
+    BatchResult.Builder b = BatchResult.builder().delivered(delivered).refused(refused)
         .interruption(cause);
     for (Part p : left) {
       b.addAllUndeliveredMetrics(p.metrics).addAllUndeliveredParams(p.params).addAllUndeliveredTags(p.tags);

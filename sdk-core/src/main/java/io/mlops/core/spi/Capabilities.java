@@ -14,7 +14,7 @@ import org.immutables.value.Value;
  * or sent, so that no write is attempted that is bound to fail again on every retry.
  */
 @Value.Immutable
-@Value.Style(jdkOnly = true, visibility = Value.Style.ImplementationVisibility.PUBLIC)
+@io.mlops.core.internal.ValueStyle
 public interface Capabilities {
   /** The backend's name, used in messages. */
   String backendName();
@@ -112,8 +112,13 @@ public interface Capabilities {
     return builder().backendName(backendName).build();
   }
 
+  /** Builds a {@link Capabilities}; each setter returns this builder, {@code build()} checks every required value. */
+  final class Builder extends ImmutableCapabilities.Builder {
+    Builder() {}
+  }
+
   /** A builder. */
-  static ImmutableCapabilities.Builder builder() {
-    return ImmutableCapabilities.builder();
+  static Builder builder() {
+    return new Builder();
   }
 }

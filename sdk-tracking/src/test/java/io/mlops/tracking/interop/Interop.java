@@ -8,7 +8,6 @@ import io.mlops.core.Candidate;
 import io.mlops.core.CandidateQuery;
 import io.mlops.core.Experiment;
 import io.mlops.core.ExperimentQuery;
-import io.mlops.core.ImmutableCandidateQuery;
 import io.mlops.core.Metric;
 import io.mlops.core.MlopsException;
 import io.mlops.core.TrackingClient;
@@ -220,7 +219,7 @@ final class Interop {
 
   /** The SDK's answer to a query: the ids in its order, over all pages. */
   static List<String> sdkSearch(TrackingClient client, SearchQuery q) {
-    ImmutableCandidateQuery.Builder b = CandidateQuery.builder()
+    CandidateQuery.Builder b = CandidateQuery.builder()
         .addExperimentIds(q.experimentIds.toArray(new String[0]))
         .addOrderBy(q.orderBy.toArray(new String[0]))
         .viewType(q.view)

@@ -301,7 +301,7 @@ final class GitlabRegistryStore implements RegistryStore {
         ? versionSource.substring(root.length()).replaceAll("^/+", "").replaceAll("/+$", "") : "";
     copyFiles(from.id(), to, path);
 
-    io.mlops.core.ImmutableCandidateUpdate.Builder end = CandidateUpdate.builder().status(from.info().status());
+    CandidateUpdate.Builder end = CandidateUpdate.builder().status(from.info().status());
     from.info().endTime().ifPresent(end::endTime);
     tracking.updateCandidate(to, end.build());
     LOG.info("Copied candidate {} into {}'s version candidate {}: {} params, {} tags, {} metric points", from.id(),

@@ -109,7 +109,7 @@ public final class MlflowArtifactStore implements ArtifactStore {
       // a file without file_size has an unknown size (not 0, which would fail its download at the first byte)
       out.add(f.path("is_dir").asBoolean(false) ? ArtifactInfo.directory(rel)
           : f.hasNonNull("file_size") ? ArtifactInfo.file(rel, MlflowJson.longOf(f.path("file_size"), -1L))
-          : io.mlops.core.ImmutableArtifactInfo.builder().path(rel).isDirectory(false).build());
+          : ArtifactInfo.file(rel));
     }
     return out;
   }

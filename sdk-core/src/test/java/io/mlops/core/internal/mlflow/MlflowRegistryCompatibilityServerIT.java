@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlops.core.CandidateInfo;
-import io.mlops.core.ImmutableNewModelVersion;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.Model;
 import io.mlops.core.ModelQuery;
@@ -58,7 +57,7 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
   }
 
   /** A version of the test run's files: the server insists that the source lies inside the run's artifacts. */
-  private ImmutableNewModelVersion.Builder newVersion(String model) {
+  private NewModelVersion.Builder newVersion(String model) {
     return NewModelVersion.builder().modelName(model).source(modelSource(run)).candidateId(run.id());
   }
 

@@ -5,9 +5,6 @@ import io.mlops.core.CandidateData;
 import io.mlops.core.CandidateInfo;
 import io.mlops.core.CandidateStatus;
 import io.mlops.core.Experiment;
-import io.mlops.core.ImmutableCandidateData;
-import io.mlops.core.ImmutableCandidateInfo;
-import io.mlops.core.ImmutableExperiment;
 import io.mlops.core.Metric;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,8 +22,8 @@ final class Runs {
   }
 
   static final class RunBuilder {
-    private final ImmutableCandidateInfo.Builder info;
-    private final ImmutableCandidateData.Builder data = CandidateData.builder();
+    private final CandidateInfo.Builder info;
+    private final CandidateData.Builder data = CandidateData.builder();
 
     RunBuilder(String id, long startTime) {
       info = CandidateInfo.builder().id(id).experimentId("0").name("run-" + id).status(CandidateStatus.FINISHED)
@@ -84,7 +81,7 @@ final class Runs {
   }
 
   /** An experiment with the given id, name and times, no tags. */
-  static ImmutableExperiment.Builder experiment(String id, String name, long created, long updated) {
+  static Experiment.Builder experiment(String id, String name, long created, long updated) {
     return Experiment.builder().id(id).name(name).artifactLocation("file:///mlruns/" + id)
         .creationTime(created).lastUpdateTime(updated);
   }
