@@ -144,6 +144,47 @@ final class VersionFiles {
   }
 
   /** {@code "version 1.4.0 of 'churn'"} or {@code "version 3 of 'churn'"}. */
+  /** See {@link ModelRegistry#download(RegisteredVersion, Path, TransferListener)}: staged, then moved into place. */
+  Path download(RegisteredVersion version, Path target, TransferListener listener) {
+    Path dir = target.toAbsolutePath().normalize();
+    if (Files.isRegularFile(dir)) {
+      throw new ValidationException(dir.toString(), "download-target", "Download target " + dir
+          + " is a file; give a directory that does not exist yet (or is empty)");
+    }
+    if (Files.isDirectory(dir) && !isEmpty(dir)) {
+      throw new ValidationException(dir.toString(), "download-target", "Download target " + dir
+          + " is not empty; give a directory that does not exist yet (or is empty)");
+    }
+    Source source = locate(version);
+    Path staging = dir.resolveSibling("." + dir.getFileName() + ".mlops-" + java.util.UUID.randomUUID());
+    try {
+      Path downloaded = source.downloadInto(staging, listener);
+      if (Files.isDirectory(dir)) {
+        Files.delete(dir);
+      }
+      Files.createDirectories(dir.getParent());
+      if (Files.isRegularFile(downloaded)) {
+        Files.createDirectories(dir);
+        Files.move(downloaded, dir.resolve(downloaded.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.move(downloaded, dir, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new TransportException("Cannot place the downloaded files in " + dir + ": " + e.getMessage(), e);
+    } finally {
+      io.mlops.core.internal.FileTrees.deleteQuietly(staging);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return !s.findAny().isPresent();
+    } catch (IOException e) {
+      throw new TransportException("Cannot read " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   static String describe(RegisteredVersion v) {
     return "version " + (v.semver().isEmpty() ? v.backendVersion() : v.semver()) + " of '" + v.modelName() + "'";
   }
