@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.semver4j.Semver;
@@ -410,14 +409,17 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Uses this configuration instead of the environment's. */
     public Builder config(MlopsConfig config) {
-      this.config = Objects.requireNonNull(config, "config");
+      if (config == null) {
+        throw new ValidationException("config", "required", "config must not be null");
+      }
+      this.config = config;
       return this;
     }
 
     /** How long a resolved model URI is cached; default 30 s ({@code Duration.ZERO} turns caching off). */
     public Builder cacheTtl(Duration ttl) {
-      if (ttl.isNegative()) {
-        throw new IllegalArgumentException("cacheTtl must not be negative");
+      if (ttl == null || ttl.isNegative()) {
+        throw new ValidationException("cacheTtl", "range", "cacheTtl must not be negative, got " + ttl);
       }
       this.cacheTtl = ttl;
       return this;
@@ -426,7 +428,7 @@ public final class ModelRegistry implements AutoCloseable {
     /** How many resolved model URIs are cached; default 1000. */
     public Builder cacheSize(long size) {
       if (size < 0) {
-        throw new IllegalArgumentException("cacheSize must not be negative");
+        throw new ValidationException("cacheSize", "range", "cacheSize must not be negative, got " + size);
       }
       this.cacheSize = size;
       return this;

@@ -171,9 +171,13 @@ class ModelRegistryAliasAndUriTest {
   // ---------------------------------------------------------------- cache
 
   @Test
-  void negativeCacheTtl_isRefused() {
+  void badBuilderSettings_areRefusedNamingTheSetting() {
     assertThatThrownBy(() -> ModelRegistry.builder().cacheTtl(Duration.ofMillis(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheTtl");
+        .isInstanceOf(io.mlops.core.ValidationException.class).hasMessageContaining("cacheTtl");
+    assertThatThrownBy(() -> ModelRegistry.builder().cacheSize(-1))
+        .isInstanceOf(io.mlops.core.ValidationException.class).hasMessageContaining("cacheSize");
+    assertThatThrownBy(() -> ModelRegistry.builder().config(null))
+        .isInstanceOf(io.mlops.core.ValidationException.class).hasMessageContaining("config");
   }
 
   @Test
