@@ -654,23 +654,33 @@ public final class TrackingClient implements AutoCloseable {
     void check(T value);
   }
 
+  /** The valid items: the list itself when all are (no copy on the worker's path), else a copy without the others. */
   private static <T> List<T> keepValid(List<T> items, Check<T> check, List<RefusedEntry> refused,
       RefusedEntry.Kind kind, java.util.function.Function<T, String> key) {
-    List<T> ok = new ArrayList<>(items.size());
-    for (T item : items) {
+    List<T> ok = null;
+    for (int i = 0; i < items.size(); i++) {
+      T item = items.get(i);
+      ValidationException problem = null;
       if (item == null) {
-        refused.add(RefusedEntry.of(kind, "null", new ValidationException("null", "entry-null",
-            "A null " + kind.name().toLowerCase(java.util.Locale.ROOT) + " entry cannot be logged")));
-        continue;
+        problem = new ValidationException("null", "entry-null",
+            "A null " + kind.name().toLowerCase(java.util.Locale.ROOT) + " entry cannot be logged");
+      } else {
+        try {
+          check.check(item);
+        } catch (ValidationException e) {
+          problem = e;
+        }
       }
-      try {
-        check.check(item);
+      if (problem != null) {
+        refused.add(RefusedEntry.of(kind, item == null ? "null" : String.valueOf(key.apply(item)), problem));
+        if (ok == null) {
+          ok = new ArrayList<>(items.subList(0, i));
+        }
+      } else if (ok != null) {
         ok.add(item);
-      } catch (ValidationException e) {
-        refused.add(RefusedEntry.of(kind, String.valueOf(key.apply(item)), e));
       }
     }
-    return ok;
+    return ok == null ? items : ok;
   }
 
   private static <T> List<T> notNull(List<T> list, String name) {

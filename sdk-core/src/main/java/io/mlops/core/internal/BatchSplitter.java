@@ -27,10 +27,21 @@ public final class BatchSplitter {
 
   /** One batch. */
   public static final class Batch {
-    public final List<Metric> metrics = new ArrayList<>();
-    public final List<Param> params = new ArrayList<>();
-    public final List<Tag> tags = new ArrayList<>();
+    public final List<Metric> metrics;
+    public final List<Param> params;
+    public final List<Tag> tags;
     int bytes = REQUEST_OVERHEAD;
+
+    Batch() {
+      this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    }
+
+    /** A batch over the given lists, which it only reads. */
+    Batch(List<Metric> metrics, List<Param> params, List<Tag> tags) {
+      this.metrics = metrics;
+      this.params = params;
+      this.tags = tags;
+    }
 
     int entities() {
       return metrics.size() + params.size() + tags.size();
@@ -44,6 +55,13 @@ public final class BatchSplitter {
 
   /** Splits the input and hands each batch to {@code sink}, params first, then tags, then metrics. */
   public void split(List<Metric> metrics, List<Param> params, List<Tag> tags, Consumer<Batch> sink) {
+    if (fitsWhole(metrics, params, tags)) {
+      // the common case (a tracker's batch is cut at these limits already): one batch over the input, no copies
+      if (!metrics.isEmpty() || !params.isEmpty() || !tags.isEmpty()) {
+        sink.accept(new Batch(metrics, params, tags));
+      }
+      return;
+    }
     Batch b = new Batch();
     for (Param p : params) {
       int size = KV_OVERHEAD + utf8Length(p.key()) + utf8Length(p.value());
@@ -72,6 +90,28 @@ public final class BatchSplitter {
     if (!b.isEmpty()) {
       sink.accept(b);
     }
+  }
+
+  private boolean fitsWhole(List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    if (metrics.size() > limits.maxMetricsPerBatch() || params.size() > limits.maxParamsPerBatch()
+        || tags.size() > limits.maxTagsPerBatch()
+        || metrics.size() + params.size() + tags.size() > limits.maxEntitiesPerBatch()) {
+      return false;
+    }
+    long bytes = REQUEST_OVERHEAD;
+    for (Param p : params) {
+      bytes += KV_OVERHEAD + utf8Length(p.key()) + utf8Length(p.value());
+    }
+    for (Tag t : tags) {
+      bytes += KV_OVERHEAD + utf8Length(t.key()) + utf8Length(t.value());
+    }
+    for (Metric m : metrics) {
+      bytes += METRIC_OVERHEAD + utf8Length(m.key());
+      if (bytes > limits.maxBatchBytes()) {
+        return false;
+      }
+    }
+    return bytes <= limits.maxBatchBytes();
   }
 
   private boolean fits(Batch b, int size) {
