@@ -113,6 +113,12 @@ public final class ThroughputHarness {
       javaRows++;
     }
 
+    Row appendLimit = null;
+    if (o.backend == BenchmarkTracker.Kind.LOCAL) {
+      appendLimit = runAppendLimit((long) o.candidates * o.keys * o.steps);
+      rows.add(appendLimit);
+    }
+
     if (!o.skipMlflow) {
       String python = findPython(o);
       Path script = repoRoot().resolve(PYTHON_SCRIPT);
@@ -123,9 +129,56 @@ public final class ThroughputHarness {
     }
 
     printTable(rows, javaRows, o);
+    if (appendLimit != null) {
+      for (int i = 0; i < javaRows; i++) {
+        Row r = rows.get(i);
+        double share = r.rate() / appendLimit.rate();
+        System.out.printf("Target: >= 80 %% of the append limit (%,.0f points/s), %s: %.0f %% -> %s%n",
+            appendLimit.rate(), r.workload, share * 100, share >= 0.8 ? "MET" : "MISSED");
+      }
+    }
     if (!ok) {
       System.out.println("\nFAILED: points were lost or did not read back; see above.");
       System.exit(1);
+    }
+  }
+
+  // ------------------------------------------------------------------ the append limit
+
+  /**
+   * What the disk and the JDK allow with no SDK code: format {@code "<ts> <value> <step>\n"} lines with
+   * {@code Double.toString} and append them to one file, 1,000 lines per write (the local store's batch), as many
+   * points as the Java workload logs. The SDK's sustained rate into the local store is quoted as a share of this.
+   */
+  private static Row runAppendLimit(long points) throws IOException {
+    Path dir = java.nio.file.Files.createTempDirectory("mlops-append-limit-");
+    try {
+      Path file = dir.resolve("loss");
+      long t0 = System.nanoTime();
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+          java.nio.file.StandardOpenOption.APPEND)) {
+        StringBuilder lines = new StringBuilder(64 * 1000);
+        long ts = 1_700_000_000_000L;
+        for (long i = 0; i < points; i++) {
+          lines.append(ts + i / 1000).append(' ').append(Double.toString(1.0 / (i % 997 + 1))).append(' ').append(i)
+              .append('\n');
+          if ((i + 1) % 1000 == 0 || i == points - 1) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(
+                lines.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            while (buf.hasRemaining()) {
+              ch.write(buf);
+            }
+            lines.setLength(0);
+          }
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("%nAppend limit (no SDK): %,d lines formatted and appended to one file in %.3f s = %,.0f "
+          + "points/s%n", points, seconds, points / seconds);
+      return new Row("append limit: format + append lines, no SDK code", "one file", points, seconds, "-");
+    } finally {
+      BenchmarkTracker.deleteRecursively(dir);
     }
   }
 
