@@ -1,7 +1,7 @@
 package io.mlops.core;
 
 import io.mlops.core.internal.EntityValidator;
-import io.mlops.core.internal.mlflow.MlflowRestStore;
+import io.mlops.core.spi.TrackingStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -262,7 +262,7 @@ public final class CandidateSync {
     Map<String, String> wanted = new LinkedHashMap<>();
     for (Map.Entry<String, String> t : src.data().tags().entrySet()) {
       String key = t.getKey();
-      if (key.equals(SOURCE_TAG) || key.equals(MlflowRestStore.CLIENT_REQUEST_ID_TAG) || key.equals(RUN_NAME_TAG)) {
+      if (key.equals(SOURCE_TAG) || key.equals(TrackingStore.CLIENT_REQUEST_ID_TAG) || key.equals(RUN_NAME_TAG)) {
         continue; // the target's own marker, another store's bookkeeping, and the name (set below)
       }
       if (key.equals(PARENT_RUN_TAG)) {

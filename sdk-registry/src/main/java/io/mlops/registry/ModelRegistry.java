@@ -160,32 +160,6 @@ public final class ModelRegistry implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Lists the models of every project of a GitLab group and its subgroups; each row's registry is the project's
-   * full path ({@code my-group/sub/project}). GitLab has no group-level model API, so this lists the group's
-   * projects ({@code GET /api/v4/groups/:id/projects}) and searches each project's registry in turn. Projects whose
-   * registry answers 403 or 404 (the model registry is off, or not readable) are skipped with a WARN.
-   *
-   * <pre>{@code
-   * MlopsConfig config = MlopsConfig.builder().trackingUri("https://gitlab.example.com").token(token).build();
-   * for (ModelListing row : ModelRegistry.listGitlabGroupModels(config, "my-group/ml")) {
-   *   System.out.println(row.registry() + ": " + row.model().name());
-   * }
-   * }</pre>
-   *
-   * @param config the token ({@code read_api} suffices) and any URL on the GitLab instance: its base URL (with the
-   *     relative URL root, if any), its API root or a project's MLflow tracking URI
-   * @param group the group's numeric id or full path, plain ({@code my-group/ml}) or URL-encoded
-   *     ({@code my-group%2Fml})
-   * @throws ValidationException when {@code group} is blank
-   * @throws ResourceNotFoundException when the group does not exist or the token cannot see it
-   * @throws io.mlops.core.PermissionDeniedException when GitLab refuses the token (401)
-   */
-  public static List<ModelListing> listGitlabGroupModels(MlopsConfig config, String group) {
-    return io.mlops.core.internal.gitlab.GitlabGroupModels.list(config, group).stream()
-        .map(m -> ModelListing.of(m.projectPath(), m.model())).collect(Collectors.toList());
-  }
-
   // ---------------------------------------------------------------- promotion
 
   /** Promotes a candidate: see {@link Promotion}. */
