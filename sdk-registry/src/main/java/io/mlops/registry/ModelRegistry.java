@@ -59,6 +59,8 @@ public final class ModelRegistry implements AutoCloseable {
   /** Prefix of the tags holding deployment records. */
   public static final String DEPLOYMENT_TAG_PREFIX = "mlops.deployment.";
 
+  /** Opened by this registry, so closed by it (the clients over it do not close what they are given). */
+  private final Backend backend;
   private final TrackingClient tracking;
   private final RegistryClient registry;
   private final Versions versions;
@@ -69,12 +71,12 @@ public final class ModelRegistry implements AutoCloseable {
 
   private ModelRegistry(Builder b) {
     MlopsConfig config = b.config != null ? b.config : MlopsConfig.fromEnvironment();
-    Backend backend = BackendResolver.open(config);
-    this.tracking = TrackingClient.create(config, backend); // owns the backend
+    this.backend = BackendResolver.open(config);
     try {
+      this.tracking = TrackingClient.create(config, backend);
       this.registry = RegistryClient.create(config, backend);
     } catch (RuntimeException e) {
-      tracking.close();
+      backend.close();
       throw e;
     }
     // one job each, behind this facade: naming versions, resolving URIs (cached), promoting, files, metadata
@@ -370,7 +372,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    tracking.close();
+    backend.close();
   }
 
   /** Builds a {@link ModelRegistry}. */

@@ -33,29 +33,29 @@ final class GitlabAnswers {
   }
 
   /**
-   * The exception of an error code. The HTTP statuses are the ones GitLab pairs with each code (reference §1,
-   * GitLab {@code lib/api/ml/mlflow/api_helpers.rb}: RESOURCE_DOES_NOT_EXIST 404, the others 400).
+   * The exception of an error code in an answer whose HTTP status was 200: it carries no HTTP status (none was
+   * sent for the refusal), only GitLab's code (reference §1, GitLab {@code lib/api/ml/mlflow/api_helpers.rb}).
    */
   static MlopsServiceException map(String code, String message) {
     switch (code) {
       case "RESOURCE_DOES_NOT_EXIST":
       case "NOT_FOUND":
       case "ENDPOINT_NOT_FOUND":
-        return new ResourceNotFoundException(404, code, message, null);
+        return new ResourceNotFoundException(code, message);
       case "RESOURCE_ALREADY_EXISTS":
       case "ALREADY_EXISTS":
-        return new ResourceAlreadyExistsException(400, code, message, null);
+        return new ResourceAlreadyExistsException(code, message);
       case "INVALID_PARAMETER_VALUE":
       case "BAD_REQUEST":
       case "INVALID_STATE":
       case "MALFORMED_REQUEST":
-        return new InvalidParameterException(400, code, message, null);
+        return new InvalidParameterException(code, message);
       case "PERMISSION_DENIED":
       case "UNAUTHENTICATED":
-        return new PermissionDeniedException(403, code, message, null);
+        return new PermissionDeniedException(code, message);
       default:
         // UPDATE_FAILED (api_helpers.rb) and anything newer: a refused request without a more specific type
-        return new MlopsServiceException(400, code, message, null);
+        return new MlopsServiceException(code, message);
     }
   }
 }

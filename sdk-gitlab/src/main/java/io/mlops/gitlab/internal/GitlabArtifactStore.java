@@ -192,8 +192,8 @@ final class GitlabArtifactStore implements ArtifactStore {
         downloadFile(candidateId, artifactPath, target, expectedSize, listener);
         return;
       }
-      throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
-          "No artifact file '" + path + "' in candidate " + candidateId, e.requestId().orElse(null));
+      throw new ResourceNotFoundException(e.errorCode(),
+          "No artifact file '" + path + "' in candidate " + candidateId, e);
     }
   }
 

@@ -170,11 +170,8 @@ public final class GitlabGroupModels {
     try {
       return http.open(request, Retry.SAFE);
     } catch (ResourceNotFoundException e) {
-      ResourceNotFoundException named = new ResourceNotFoundException(e.statusCode(), e.errorCode(), "GitLab group '"
-          + group + "' does not exist or this token cannot see it (" + e.serviceMessage() + ")",
-          e.requestId().orElse(null));
-      named.initCause(e);
-      throw named;
+      throw new ResourceNotFoundException(e.errorCode(), "GitLab group '" + group + "' does not exist or this token "
+          + "cannot see it (" + e.serviceMessage() + ")", e);
     }
   }
 
@@ -195,11 +192,12 @@ public final class GitlabGroupModels {
         out.add(GitlabGroupModel.of(id, path, m));
       }
     } catch (MlopsServiceException e) {
-      if (e.statusCode() != 403 && e.statusCode() != 404) {
+      int status = e.statusCode().orElse(0);
+      if (status != 403 && status != 404) {
         throw e;
       }
       LOG.warn("Skipping GitLab project {} (id {}): its model registry answered HTTP {} {}; is the model registry "
-          + "enabled and readable with this token?", path, id, e.statusCode(), e.errorCode());
+          + "enabled and readable with this token?", path, id, status, e.errorCode());
       return List.of();
     }
     return out;

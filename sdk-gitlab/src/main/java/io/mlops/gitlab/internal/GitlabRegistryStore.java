@@ -136,12 +136,11 @@ final class GitlabRegistryStore implements RegistryStore {
         throw e;
       }
       if (tracking.findExperimentByName(MODEL_EXPERIMENT_PREFIX + name).isPresent()) {
-        throw new ResourceAlreadyExistsException(400, e.errorCode(), "An experiment named '" + MODEL_EXPERIMENT_PREFIX
-            + name + "' exists in the project; " + NAME + " needs that name for model '" + name + "'",
-            e.requestId().orElse(null));
+        throw new ResourceAlreadyExistsException(e.errorCode(), "An experiment named '" + MODEL_EXPERIMENT_PREFIX
+            + name + "' exists in the project; " + NAME + " needs that name for model '" + name + "'", e);
       }
-      throw new InvalidParameterException(400, "INVALID_PARAMETER_VALUE", NAME + " refused model '" + name
-          + "' (its tags, or a rule of the instance): " + e.serviceMessage(), e.requestId().orElse(null));
+      throw new InvalidParameterException("INVALID_PARAMETER_VALUE", NAME + " refused model '" + name
+          + "' (its tags, or a rule of the instance): " + e.serviceMessage(), e);
     }
   }
 
@@ -253,8 +252,8 @@ final class GitlabRegistryStore implements RegistryStore {
           "POST model-versions/create").path("model_version"));
     } catch (InvalidParameterException e) {
       if (e.getMessage().contains("already been taken")) { // ModelVersion validates uniqueness per model
-        throw new ResourceAlreadyExistsException(400, "RESOURCE_ALREADY_EXISTS", "Version " + semver + " of model '"
-            + name + "' already exists: " + e.serviceMessage(), e.requestId().orElse(null));
+        throw new ResourceAlreadyExistsException("RESOURCE_ALREADY_EXISTS", "Version " + semver + " of model '"
+            + name + "' already exists: " + e.serviceMessage(), e);
       }
       throw e;
     }
@@ -445,8 +444,9 @@ final class GitlabRegistryStore implements RegistryStore {
     answer.path("errors").forEach(e -> errors.add(e.path("message").asText(e.toString())));
     answer.path("data").path("mlModelVersionDelete").path("errors").forEach(e -> errors.add(e.asText()));
     if (!errors.isEmpty()) {
-      throw new MlopsServiceException(400, "GRAPHQL_ERROR", NAME + " did not delete model version " + id + ": "
-          + String.join("; ", errors), null);
+      // GraphQL answers errors with 200: there is no HTTP status to report
+      throw new MlopsServiceException("GRAPHQL_ERROR", NAME + " did not delete model version " + id + ": "
+          + String.join("; ", errors));
     }
   }
 

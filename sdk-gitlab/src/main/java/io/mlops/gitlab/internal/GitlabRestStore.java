@@ -359,16 +359,14 @@ final class GitlabRestStore implements TrackingStore {
       sendBatch(candidateId, metrics, newParams, newTags);
     } catch (MlopsServiceException e) {
       Metric nonFinite = metrics.stream().filter(m -> !Double.isFinite(m.value())).findFirst().orElse(null);
-      if (e.statusCode() != 400 || nonFinite == null) {
+      if (e.statusCode().orElse(0) != 400 || nonFinite == null) {
         throw e;
       }
       // runs.rb declares metric values `type: Float`; whether Grape's coercion takes NaN and ±Infinity is not
       // visible in GitLab's sources (inference): say so, and TrackingClient isolates the points GitLab refuses
-      InvalidParameterException refused = new InvalidParameterException(400, e.errorCode(), NAME
+      throw new InvalidParameterException(e.errorCode(), NAME
           + " refused a batch holding NaN or infinite metric values (" + nonFinite.key() + " at step "
-          + nonFinite.step() + ", ...): " + e.serviceMessage(), e.requestId().orElse(null));
-      refused.addSuppressed(e);
-      throw refused;
+          + nonFinite.step() + ", ...): " + e.serviceMessage(), e);
     }
   }
 

@@ -117,7 +117,7 @@ class GitlabGroupModelsTest {
     assertThatThrownBy(() -> GitlabGroupModels.list(GitlabStubs.config(wm), "no-such-group"))
         .isInstanceOf(ResourceNotFoundException.class)
         .hasMessageContaining("no-such-group")
-        .satisfies(e -> assertThat(((MlopsServiceException) e).statusCode()).isEqualTo(404));
+        .satisfies(e -> assertThat(((MlopsServiceException) e).statusCode()).hasValue(404));
   }
 
   @Test
@@ -128,7 +128,7 @@ class GitlabGroupModelsTest {
     assertThatThrownBy(() -> GitlabGroupModels.list(config, "group"))
         .isInstanceOf(PermissionDeniedException.class)
         .hasMessageNotContaining("glpat-not-a-token")
-        .satisfies(e -> assertThat(((MlopsServiceException) e).statusCode()).isEqualTo(401));
+        .satisfies(e -> assertThat(((MlopsServiceException) e).statusCode()).hasValue(401));
   }
 
   @Test
@@ -168,7 +168,7 @@ class GitlabGroupModelsTest {
 
     assertThatThrownBy(() -> GitlabGroupModels.list(GitlabStubs.config(wm), "group"))
         .isInstanceOf(PermissionDeniedException.class)
-        .satisfies(e -> assertThat(((MlopsServiceException) e).statusCode()).isEqualTo(401));
+        .satisfies(e -> assertThat(((MlopsServiceException) e).statusCode()).hasValue(401));
   }
 
   @Test

@@ -318,7 +318,7 @@ class GitlabTrackingContractTest {
     wm.stubFor(post(urlEqualTo(API + "runs/log-batch")).willReturn(GitlabStubs.forbidden()));
 
     assertThatThrownBy(() -> client.logMetric(RUN_ID, "m", 1, T0, 0))
-        .isInstanceOfSatisfying(PermissionDeniedException.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        .isInstanceOfSatisfying(PermissionDeniedException.class, e -> assertThat(e.statusCode()).hasValue(403));
   }
 
   @Test

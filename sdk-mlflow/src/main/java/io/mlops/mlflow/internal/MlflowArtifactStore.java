@@ -84,8 +84,8 @@ public final class MlflowArtifactStore implements ArtifactStore {
       FileDownload.toFile(http, proxyUrl(proxyPathOnThisServer(artifactUri), path).build(), path, target,
           expectedSize, listener);
     } catch (ResourceNotFoundException e) {
-      throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
-          "No artifact file '" + path + "' under " + artifactUri, e.requestId().orElse(null));
+      throw new ResourceNotFoundException(e.errorCode(),
+          "No artifact file '" + path + "' under " + artifactUri, e);
     }
   }
 
@@ -127,8 +127,8 @@ public final class MlflowArtifactStore implements ArtifactStore {
     try {
       FileDownload.toFile(http, proxyUrl(root(candidateId), path).build(), path, target, expectedSize, listener);
     } catch (ResourceNotFoundException e) {
-      throw new ResourceNotFoundException(e.statusCode(), e.errorCode(),
-          "No artifact file '" + path + "' in candidate " + candidateId, e.requestId().orElse(null));
+      throw new ResourceNotFoundException(e.errorCode(),
+          "No artifact file '" + path + "' in candidate " + candidateId, e);
     }
   }
 

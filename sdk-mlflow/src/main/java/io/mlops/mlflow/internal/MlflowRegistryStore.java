@@ -324,8 +324,7 @@ public final class MlflowRegistryStore implements RegistryStore {
           .path("model_version"));
     } catch (InvalidParameterException e) {
       if (!getModel(name).aliases().containsKey(alias)) { // throws ResourceNotFoundException for a missing model
-        throw new ResourceNotFoundException(404, "RESOURCE_DOES_NOT_EXIST", e.serviceMessage(),
-            e.requestId().orElse(null));
+        throw new ResourceNotFoundException("RESOURCE_DOES_NOT_EXIST", e.serviceMessage(), e);
       }
       throw e;
     }

@@ -63,7 +63,7 @@ class MlflowErrorMappingContractTest {
 
     assertThatThrownBy(() -> client.getCandidate(RUN_ID))
         .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(404);
+          assertThat(e.statusCode()).hasValue(404);
           assertThat(e.errorCode()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
           assertThat(e.serviceMessage()).isEqualTo("Run '" + RUN_ID + "' not found");
           assertThat(e.isRetryable()).isFalse();
@@ -81,7 +81,7 @@ class MlflowErrorMappingContractTest {
             + "<p>The requested URL was not found on the server.</p>\n")));
 
     assertThatThrownBy(() -> client.findExperimentByName("churn"))
-        .isInstanceOfSatisfying(MlopsServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(404))
+        .isInstanceOfSatisfying(MlopsServiceException.class, e -> assertThat(e.statusCode()).hasValue(404))
         .hasMessageContaining("/api/2.0/mlflow/experiments/get-by-name");
   }
 
@@ -93,7 +93,7 @@ class MlflowErrorMappingContractTest {
 
     assertThatThrownBy(() -> client.createExperiment("churn"))
         .isInstanceOfSatisfying(ResourceAlreadyExistsException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(400);
+          assertThat(e.statusCode()).hasValue(400);
           assertThat(e.errorCode()).isEqualTo("RESOURCE_ALREADY_EXISTS");
           assertThat(e.serviceMessage()).isEqualTo("Experiment 'churn' already exists.");
         });
@@ -126,7 +126,7 @@ class MlflowErrorMappingContractTest {
 
     assertThatThrownBy(() -> client.logParam(RUN_ID, "lr", "0.2"))
         .isInstanceOfSatisfying(InvalidParameterException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(400);
+          assertThat(e.statusCode()).hasValue(400);
           assertThat(e.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
           assertThat(e.serviceMessage()).isEqualTo(message);
           assertThat(e.getMessage()).contains(message);
@@ -143,7 +143,7 @@ class MlflowErrorMappingContractTest {
 
     assertThatThrownBy(() -> client.getExperiment(EXP_ID))
         .isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(403);
+          assertThat(e.statusCode()).hasValue(403);
           assertThat(e.errorCode()).isEqualTo("PERMISSION_DENIED");
         });
     wm.verify(1, getRequestedFor(urlPathEqualTo(API + "experiments/get")));
@@ -158,7 +158,7 @@ class MlflowErrorMappingContractTest {
 
     assertThatThrownBy(() -> client.getExperiment(EXP_ID))
         .isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(401);
+          assertThat(e.statusCode()).hasValue(401);
           assertThat(e.errorCode()).isEqualTo("HTTP_401");
           assertThat(e.serviceMessage()).contains("You are not authenticated");
         });
@@ -173,7 +173,7 @@ class MlflowErrorMappingContractTest {
 
     assertThatThrownBy(() -> client.getExperiment(EXP_ID))
         .isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(401);
+          assertThat(e.statusCode()).hasValue(401);
           assertThat(e.errorCode()).isEqualTo("UNAUTHENTICATED");
           assertThat(e.serviceMessage()).isEqualTo("Token expired");
         });
@@ -191,7 +191,7 @@ class MlflowErrorMappingContractTest {
     assertThatThrownBy(() -> client.createExperiment("churn"))
         .isInstanceOfSatisfying(MlopsServiceException.class, e -> {
           assertThat(e).isExactlyInstanceOf(MlopsServiceException.class);
-          assertThat(e.statusCode()).isEqualTo(502);
+          assertThat(e.statusCode()).hasValue(502);
           assertThat(e.errorCode()).isEqualTo("HTTP_502");
           assertThat(e.isRetryable()).isTrue();
           assertThat(e.serviceMessage())
@@ -231,7 +231,7 @@ class MlflowErrorMappingContractTest {
 
     assertThatThrownBy(() -> client.logMetric(RUN_ID, "loss", 1.0, T0, 0))
         .isInstanceOfSatisfying(MlopsServiceException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(status);
+          assertThat(e.statusCode()).hasValue(status);
           assertThat(e.errorCode()).isEqualTo(code);
           assertThat(e.isRetryable()).isFalse();
         });

@@ -71,7 +71,7 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
 
     assertThatThrownBy(() -> registry.createModel(name, null, Map.of()))
         .isInstanceOfSatisfying(ResourceAlreadyExistsException.class,
-            e -> assertThat(e.statusCode()).isEqualTo(400));
+            e -> assertThat(e.statusCode()).hasValue(400));
 
     assertThat(registry.updateModelDescription(name, "better").description()).isEqualTo("better");
     registry.setModelTag(name, "owner", "ana");
@@ -144,7 +144,7 @@ class MlflowRegistryCompatibilityServerIT extends RegistryCompatibilityKit {
     registry.deleteAlias(name, "champion");
     registry.deleteAlias(name, "champion"); // already gone: {}
     assertThatThrownBy(() -> registry.getModelVersionByAlias(name, "champion"))
-        .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+        .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> assertThat(e.statusCode()).hasValue(404));
     assertThatThrownBy(() -> registry.getModelVersionByAlias(name("no-such-model"), "champion"))
         .isInstanceOf(ResourceNotFoundException.class);
     assertThatThrownBy(() -> registry.setAlias(name, "champion", "99"))

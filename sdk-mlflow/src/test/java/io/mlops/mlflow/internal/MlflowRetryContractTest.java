@@ -128,7 +128,7 @@ class MlflowRetryContractTest {
 
     assertThatThrownBy(() -> client.logMetric(RUN_ID, "loss", 0.5, T0, 1))
         .isInstanceOfSatisfying(MlopsServiceException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(503);
+          assertThat(e.statusCode()).hasValue(503);
           assertThat(e.errorCode()).isEqualTo("TEMPORARILY_UNAVAILABLE");
           assertThat(e.serviceMessage()).isEqualTo("still busy");
           assertThat(e.isRetryable()).isTrue();
@@ -177,7 +177,7 @@ class MlflowRetryContractTest {
 
     assertThatThrownBy(() -> client.createExperiment("churn"))
         .isInstanceOfSatisfying(MlopsServiceException.class, e -> {
-          assertThat(e.statusCode()).isEqualTo(status);
+          assertThat(e.statusCode()).hasValue(status);
           assertThat(e.isRetryable()).isTrue();
         });
     wm.verify(1, postRequestedFor(urlEqualTo(API + "experiments/create")));
