@@ -24,6 +24,7 @@ import io.mlops.core.TransportException;
 import io.mlops.core.ValidationException;
 import io.mlops.core.internal.ArtifactWalk;
 import io.mlops.core.internal.BatchSplitter;
+import io.mlops.core.internal.SemverUniqueness;
 import io.mlops.mlflow.internal.MlflowHttp;
 import io.mlops.mlflow.internal.MlflowHttp.Retry;
 import io.mlops.mlflow.internal.MlflowJson;
@@ -222,10 +223,7 @@ final class GitlabRegistryStore implements RegistryStore {
   public ModelVersion createModelVersion(NewModelVersion version) {
     String name = version.modelName();
     String semver = version.tags().get(ModelVersion.SEMVER_TAG);
-    List<ModelVersion> existing = versions(name); // not found for an unknown model
-    if (semver != null && existing.stream().anyMatch(v -> v.semver().map(semver::equals).orElse(false))) {
-      throw new ResourceAlreadyExistsException("Version " + semver + " of model '" + name + "' already exists");
-    }
+    versions(name); // ResourceNotFoundException for an unknown model, before anything is copied
     Candidate source = version.candidateId().map(tracking::getCandidate).orElse(null);
     boolean inModelExperiment = source != null && tracking.findExperimentByName(MODEL_EXPERIMENT_PREFIX + name)
         .map(e -> e.id().equals(source.info().experimentId())).orElse(false);
@@ -399,7 +397,7 @@ final class GitlabRegistryStore implements RegistryStore {
         out.add(modelVersion(v));
       }
     }
-    out.sort(Comparator.comparing(ModelVersion::version, MlflowRegistryStore.VERSION_NUMBER));
+    out.sort(Comparator.comparing(ModelVersion::version, SemverUniqueness.VERSION_NUMBER));
     return out;
   }
 

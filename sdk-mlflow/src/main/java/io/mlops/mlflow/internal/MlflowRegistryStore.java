@@ -12,6 +12,7 @@ import io.mlops.core.Page;
 import io.mlops.core.ResourceAlreadyExistsException;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.mlflow.internal.MlflowHttp.Retry;
+import io.mlops.core.internal.SemverUniqueness;
 import io.mlops.core.spi.RegistryStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -133,24 +134,9 @@ public final class MlflowRegistryStore implements RegistryStore {
   // ---------------------------------------------------------------- versions
 
   /**
-   * Creates a version and, when it carries a semantic version ({@value ModelVersion#SEMVER_TAG}), makes sure it
-   * is the only version of the model with that semver.
-   *
-   * <p>MLflow has no unique constraint on a tag, so two processes promoting the same semver at the same moment
-   * would both succeed. The tags go in the create request itself, so a version is never visible without its
-   * semver. Afterwards we search the model's versions carrying that semver. MLflow's SQL store numbers a version
-   * {@code max + 1} inside the transaction that inserts it, so a version with a lower number was committed
-   * before ours was numbered, and our search, which runs after our commit, sees it. Hence the version with the
-   * lowest number is seen by every creator with the same semver, and every creator agrees that it is the winner:
-   * its creator keeps it; everybody else deletes their own version and fails with
-   * {@link ResourceAlreadyExistsException}, exactly as when the semver had been taken long before. Losers delete
-   * only their own version, so a winner is never removed, and exactly one version per semver remains.
-   *
-   * <p>When the check itself fails (the server stopped answering), we cannot tell whether we won, so we remove our
-   * version (best effort) and rethrow: a caller may then see no version, but never two. A create whose answer was
-   * lost leaves its version behind; a retry by the caller then loses against it and reports "already exists".
-   *
-   * @throws ResourceAlreadyExistsException when another version of the model already carries the semver
+   * Creates a version, its tags in the create request itself so that it is never visible without its semver.
+   * MLflow's SQL store numbers it {@code max + 1} inside the inserting transaction, which the SDK's uniqueness
+   * check relies on ({@link RegistryStore#createModelVersion}).
    */
   @Override
   public ModelVersion createModelVersion(NewModelVersion version) {
@@ -160,59 +146,7 @@ public final class MlflowRegistryStore implements RegistryStore {
       body.set("tags", MlflowJson.tags(version.tags()));
     }
     version.description().ifPresent(d -> body.put("description", d));
-    ModelVersion created = modelVersion(http.post(API + "model-versions/create", body, Retry.UNSAFE)
-        .path("model_version"));
-    String semver = version.tags().get(ModelVersion.SEMVER_TAG);
-    if (semver == null) {
-      return created;
-    }
-    String winner;
-    try {
-      winner = lowestVersionWithSemver(version.modelName(), semver, created.version());
-    } catch (RuntimeException e) {
-      deleteOwnVersion(created, e);
-      throw e;
-    }
-    if (!winner.equals(created.version())) {
-      deleteOwnVersion(created, null);
-      throw new ResourceAlreadyExistsException("version " + semver + " of model " + version.modelName()
-          + " already exists");
-    }
-    return created;
-  }
-
-  /** The lowest version number among the model's versions tagged with the semver, ours included. */
-  private String lowestVersionWithSemver(String name, String semver, String ours) {
-    String filter = nameClause(name) + " AND " + equalsClause("tags.`" + ModelVersion.SEMVER_TAG + "`", semver);
-    String lowest = ours; // always a candidate, even if the search has not caught up with it
-    Optional<String> pageToken = Optional.empty();
-    do {
-      Page<ModelVersion> page = searchVersions(filter, pageToken);
-      for (ModelVersion v : page.items()) {
-        // re-checked here: a LIKE fallback for the name may match other models
-        if (v.modelName().equals(name) && semver.equals(v.tags().get(ModelVersion.SEMVER_TAG))
-            && VERSION_NUMBER.compare(v.version(), lowest) < 0) {
-          lowest = v.version();
-        }
-      }
-      pageToken = page.nextPageToken();
-    } while (pageToken.isPresent());
-    return lowest;
-  }
-
-  /** Deletes a version this call created; SAFE because a version already gone is what we want. */
-  private void deleteOwnVersion(ModelVersion own, RuntimeException cause) {
-    try {
-      http.delete(API + "model-versions/delete", MlflowHttp.object().put("name", own.modelName())
-          .put("version", own.version()), Retry.SAFE);
-    } catch (ResourceNotFoundException gone) {
-      // deleted by an earlier attempt whose answer was lost
-    } catch (MlopsException e) {
-      if (cause == null) {
-        throw e;
-      }
-      cause.addSuppressed(e);
-    }
+    return modelVersion(http.post(API + "model-versions/create", body, Retry.UNSAFE).path("model_version"));
   }
 
   @Override
@@ -243,7 +177,7 @@ public final class MlflowRegistryStore implements RegistryStore {
         items.add(v);
       }
     }
-    items.sort(Comparator.comparing(ModelVersion::version, VERSION_NUMBER));
+    items.sort(Comparator.comparing(ModelVersion::version, SemverUniqueness.VERSION_NUMBER));
     if (!items.isEmpty() || !pageToken.isPresent()) {
       Map<String, List<String>> aliases = aliasesByVersion(getModel(name)); // not found if the model is not
       items.replaceAll(v -> v.aliases().isEmpty() && aliases.containsKey(v.version())
@@ -363,14 +297,6 @@ public final class MlflowRegistryStore implements RegistryStore {
     return null;
   }
 
-  /** MLflow's version ids are integers; compared as numbers ("10" after "9"), as text if one is not. */
-  public static final Comparator<String> VERSION_NUMBER = (a, b) -> {
-    try {
-      return Long.compare(Long.parseLong(a), Long.parseLong(b));
-    } catch (NumberFormatException notNumeric) {
-      return a.compareTo(b);
-    }
-  };
 
   // ---------------------------------------------------------------- JSON
 

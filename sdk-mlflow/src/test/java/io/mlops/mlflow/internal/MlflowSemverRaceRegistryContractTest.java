@@ -27,22 +27,22 @@ import io.mlops.core.NewModelVersion;
 import io.mlops.core.RegistryClient;
 import io.mlops.core.ResourceAlreadyExistsException;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A version created with a semantic version tag is unique per model, also when two processes promote the same
- * semver at the same moment: the tags go in the create request, then the versions carrying that semver are
- * searched, and only the one with the lowest version number survives (see
- * {@link MlflowRegistryStore#createModelVersion}).
+ * The SDK's semver uniqueness protocol ({@code io.mlops.core.internal.SemverUniqueness}, run by
+ * {@link RegistryClient#createModelVersion}) over MLflow's REST API: list the model's versions, create with the
+ * semver tag in the create request, list again; the lowest version number wins and a loser deletes its own version.
  */
 class MlflowSemverRaceRegistryContractTest {
   @RegisterExtension
   static WireMockExtension wm = MlflowStubs.server();
 
-  private static final String SEMVER_FILTER = "name = 'churn' AND tags.`mlops.semver` = '1.2.0'";
+  private static final String NAME_FILTER = "name = 'churn'";
   private static final String SEMVER_TAGS = "[{\"key\":\"mlops.semver\",\"value\":\"1.2.0\"}]";
 
   private final List<Long> sleeps = MlflowStubs.sleeps();
@@ -51,6 +51,8 @@ class MlflowSemverRaceRegistryContractTest {
   @BeforeEach
   void open() {
     registry = MlflowRegistryContractTest.registryClient(MlflowStubs.config(wm).build(), sleeps);
+    wm.stubFor(get(urlPathEqualTo(API + "registered-models/get")).willReturn(json("{\"registered_model\":"
+        + MlflowRegistryContractTest.model("churn", "", "[]", "[]") + "}")));
   }
 
   @AfterEach
@@ -60,8 +62,8 @@ class MlflowSemverRaceRegistryContractTest {
 
   @Test
   void theOnlyVersionWithItsSemver_isKept_andTheTagWentInTheCreateRequest() {
+    listings(page(), page("7"));
     createAnswers("7");
-    searchAnswers(null, "7");
 
     ModelVersion v = create();
 
@@ -70,22 +72,22 @@ class MlflowSemverRaceRegistryContractTest {
     wm.verify(1, postRequestedFor(urlEqualTo(API + "model-versions/create")).withRequestBody(equalToJson(
         "{\"name\":\"churn\",\"source\":\"runs:/" + RUN_ID + "/model\",\"run_id\":\"" + RUN_ID + "\","
             + "\"tags\":" + SEMVER_TAGS + "}")));
-    wm.verify(1, getRequestedFor(urlPathEqualTo(API + "model-versions/search"))
-        .withQueryParam("filter", equalTo(SEMVER_FILTER))
-        .withQueryParam("order_by", equalTo("version_number ASC")));
+    wm.verify(2, getRequestedFor(urlPathEqualTo(API + "model-versions/search"))
+        .withQueryParam("filter", equalTo(NAME_FILTER)));
     wm.verify(0, deleteRequestedFor(anyUrl()));
   }
 
   @Test
   void twoVersionsWithTheSameSemver_theHigherOneDeletesItselfAndFails() {
     // another process committed version 6 with 1.2.0 just before our create was numbered 7
+    listings(page(), page("6", "7"));
     createAnswers("7");
-    searchAnswers(null, "6", "7");
     wm.stubFor(delete(urlEqualTo(API + "model-versions/delete")).willReturn(json("{}")));
 
     assertThatThrownBy(this::create)
         .isInstanceOfSatisfying(ResourceAlreadyExistsException.class, e -> {
-          assertThat(e.serviceMessage()).isEqualTo("version 1.2.0 of model churn already exists");
+          assertThat(e.serviceMessage()).isEqualTo("Version 1.2.0 of model 'churn' already exists: another "
+              + "promotion created it first (backend version 6)");
           assertThat(e.statusCode()).as("the SDK found the clash; no server refused").isEmpty();
           assertThat(e.errorCode()).isEqualTo("RESOURCE_ALREADY_EXISTS");
         });
@@ -96,8 +98,8 @@ class MlflowSemverRaceRegistryContractTest {
   @Test
   void twoVersionsWithTheSameSemver_theLowerOneIsKept() {
     // the other process's version 7 is visible already; ours, 6, was committed first and wins
+    listings(page(), page("6", "7"));
     createAnswers("6");
-    searchAnswers(null, "6", "7");
 
     assertThat(create().version()).isEqualTo("6");
     wm.verify(0, deleteRequestedFor(anyUrl()));
@@ -106,8 +108,8 @@ class MlflowSemverRaceRegistryContractTest {
   @Test
   void versionNumbersCompareAsNumbers() {
     // "10" sorts before "9" as text; as numbers 9 is the lower one, so our 10 loses
+    listings(page(), page("10", "9"));
     createAnswers("10");
-    searchAnswers(null, "10", "9");
     wm.stubFor(delete(urlEqualTo(API + "model-versions/delete")).willReturn(json("{}")));
 
     assertThatThrownBy(this::create).isInstanceOf(ResourceAlreadyExistsException.class);
@@ -117,34 +119,44 @@ class MlflowSemverRaceRegistryContractTest {
 
   @Test
   void aLowerVersionOnALaterPage_stillWins() {
+    listings(page(), page("8").next("p2"));
+    wm.stubFor(get(urlPathEqualTo(API + "model-versions/search")).withQueryParam("page_token", equalTo("p2"))
+        .willReturn(json(page("5").json())));
     createAnswers("8");
-    searchAnswers(null, "8").nextPage("p2");
-    searchAnswers("p2", "5");
     wm.stubFor(delete(urlEqualTo(API + "model-versions/delete")).willReturn(json("{}")));
 
     assertThatThrownBy(this::create).isInstanceOf(ResourceAlreadyExistsException.class);
-    wm.verify(2, getRequestedFor(urlPathEqualTo(API + "model-versions/search")));
+    wm.verify(3, getRequestedFor(urlPathEqualTo(API + "model-versions/search")));
     wm.verify(1, deleteRequestedFor(urlEqualTo(API + "model-versions/delete")));
   }
 
   @Test
-  void aSemverTakenLongBefore_isReportedAsAlreadyExisting() {
-    // not a race at all: version 2 has carried 1.2.0 for weeks, and the search does not list ours yet
-    createAnswers("9");
-    searchAnswers(null, "2");
-    wm.stubFor(delete(urlEqualTo(API + "model-versions/delete")).willReturn(json("{}")));
+  void aSemverTakenLongBefore_isRefusedBeforeAnythingIsCreated() {
+    // not a race at all: version 2 has carried 1.2.0 for weeks
+    listings(page("2"));
+
+    assertThatThrownBy(this::create).isInstanceOfSatisfying(ResourceAlreadyExistsException.class,
+        e -> assertThat(e.serviceMessage()).contains("(backend version 2)"));
+    wm.verify(0, postRequestedFor(urlEqualTo(API + "model-versions/create")));
+    wm.verify(0, deleteRequestedFor(anyUrl()));
+  }
+
+  @Test
+  void aVersionDifferingOnlyInBuildMetadata_isTheSameVersion() {
+    wm.stubFor(get(urlPathEqualTo(API + "model-versions/search")).willReturn(json("{\"model_versions\":["
+        + version("churn", "3", RUN_ID, "[{\"key\":\"mlops.semver\",\"value\":\"1.2.0+build.7\"}]", null)
+        + "]}")));
 
     assertThatThrownBy(this::create).isInstanceOf(ResourceAlreadyExistsException.class);
-    wm.verify(deleteRequestedFor(urlEqualTo(API + "model-versions/delete"))
-        .withRequestBody(equalToJson("{\"name\":\"churn\",\"version\":\"9\"}")));
+    wm.verify(0, postRequestedFor(urlEqualTo(API + "model-versions/create")));
   }
 
   @Test
   void whenTheCheckFails_ourVersionIsRemoved_andTheErrorReported() {
     // we cannot tell whether we won, and keeping a possible duplicate is worse than keeping none
+    MlflowStubs.sequence(wm, "listings", () -> get(urlPathEqualTo(API + "model-versions/search")),
+        json(page().json()), MlflowStubs.error(500, "INTERNAL_ERROR", "database is locked"));
     createAnswers("7");
-    wm.stubFor(get(urlPathEqualTo(API + "model-versions/search")).willReturn(MlflowStubs.error(500,
-        "INTERNAL_ERROR", "database is locked")));
     wm.stubFor(delete(urlEqualTo(API + "model-versions/delete")).willReturn(json("{}")));
 
     assertThatThrownBy(this::create).isInstanceOfSatisfying(MlopsServiceException.class,
@@ -156,8 +168,8 @@ class MlflowSemverRaceRegistryContractTest {
   @Test
   void aLoserWhoseVersionIsAlreadyGone_stillReportsAlreadyExisting() {
     // a retried self-delete whose first answer was lost finds nothing to delete: that is the wanted state
+    listings(page(), page("6", "7"));
     createAnswers("7");
-    searchAnswers(null, "6", "7");
     MlflowStubs.sequence(wm, "delete", () -> delete(urlEqualTo(API + "model-versions/delete")),
         aResponse().withStatus(502), MlflowStubs.error(404, "RESOURCE_DOES_NOT_EXIST",
             "Model Version (name=churn, version=7) not found"));
@@ -167,12 +179,14 @@ class MlflowSemverRaceRegistryContractTest {
   }
 
   @Test
-  void aNameWithAQuote_isQuotedWithDoubleQuotesInTheSemverSearch() {
+  void aNameWithAQuote_isQuotedWithDoubleQuotesInTheListing() {
+    wm.stubFor(get(urlPathEqualTo(API + "registered-models/get")).willReturn(json("{\"registered_model\":"
+        + MlflowRegistryContractTest.model("o'brien", "", "[]", "[]") + "}")));
     wm.stubFor(post(urlEqualTo(API + "model-versions/create")).willReturn(json("{\"model_version\":"
         + version("o'brien", "1", RUN_ID, SEMVER_TAGS, null) + "}")));
-    wm.stubFor(get(urlPathEqualTo(API + "model-versions/search"))
-        .withQueryParam("filter", equalTo("name = \"o'brien\" AND tags.`mlops.semver` = '1.2.0'"))
-        .willReturn(json("{\"model_versions\":[" + version("o'brien", "1", RUN_ID, SEMVER_TAGS, null) + "]}")));
+    MlflowStubs.sequence(wm, "quoted", () -> get(urlPathEqualTo(API + "model-versions/search"))
+        .withQueryParam("filter", equalTo("name = \"o'brien\"")), json("{}"),
+        json("{\"model_versions\":[" + version("o'brien", "1", RUN_ID, SEMVER_TAGS, null) + "]}"));
 
     assertThat(registry.createModelVersion(NewModelVersion.builder().modelName("o'brien")
         .source("runs:/" + RUN_ID + "/model").putTag(ModelVersion.SEMVER_TAG, "1.2.0").build()).version())
@@ -190,35 +204,42 @@ class MlflowSemverRaceRegistryContractTest {
         + version("churn", number, RUN_ID, SEMVER_TAGS, null) + "}")));
   }
 
-  /** Stubs one page of the semver search; {@link SearchPage#nextPage} adds a token. */
-  private SearchPage searchAnswers(String pageToken, String... numbers) {
-    return new SearchPage(pageToken, numbers).stub(null);
+  /** The first page of the model's listing, answered in turn: before the create, after it (then repeated). */
+  private static void listings(Page... pages) {
+    com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder[] answers =
+        new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder[pages.length];
+    for (int i = 0; i < pages.length; i++) {
+      answers[i] = json(pages[i].json());
+    }
+    MlflowStubs.sequence(wm, "listings", () -> get(urlPathEqualTo(API + "model-versions/search"))
+        .withQueryParam("filter", equalTo(NAME_FILTER)).withQueryParam("page_token", absent()), answers);
   }
 
-  private static final class SearchPage {
-    private final String token;
-    private final String[] numbers;
+  private static Page page(String... numbers) {
+    return new Page(numbers, Optional.empty());
+  }
 
-    SearchPage(String token, String[] numbers) {
-      this.token = token;
+  /** One page of versions of churn carrying 1.2.0. */
+  private static final class Page {
+    private final String[] numbers;
+    private final Optional<String> next;
+
+    Page(String[] numbers, Optional<String> next) {
       this.numbers = numbers;
+      this.next = next;
     }
 
-    SearchPage stub(String next) {
+    Page next(String token) {
+      return new Page(numbers, Optional.of(token));
+    }
+
+    String json() {
       StringBuilder items = new StringBuilder();
       for (String n : numbers) {
         items.append(items.length() == 0 ? "" : ",").append(version("churn", n, RUN_ID, SEMVER_TAGS, null));
       }
-      wm.stubFor(get(urlPathEqualTo(API + "model-versions/search"))
-          .withQueryParam("filter", equalTo(SEMVER_FILTER))
-          .withQueryParam("page_token", token == null ? absent() : equalTo(token))
-          .willReturn(json("{\"model_versions\":[" + items + "]"
-              + (next == null ? "" : ",\"next_page_token\":\"" + next + "\"") + "}")));
-      return this;
-    }
-
-    void nextPage(String next) {
-      stub(next); // a later stub for the same request takes precedence in WireMock
+      return "{\"model_versions\":[" + items + "]" + next.map(t -> ",\"next_page_token\":\"" + t + "\"").orElse("")
+          + "}";
     }
   }
 }

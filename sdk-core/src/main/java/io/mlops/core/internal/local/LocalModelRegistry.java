@@ -290,19 +290,7 @@ public final class LocalModelRegistry implements RegistryStore {
     return locked(() -> {
       Path dir = requireModel(name);
       removeLeftovers(dir, STAGING_PREFIX);
-      // A semantic version is unique per model. Under the store lock this check and the create are one step, so
-      // two processes promoting the same version cannot both succeed.
-      String semver = version.tags().get(ModelVersion.SEMVER_TAG);
-      if (semver != null) {
-        for (Path v : versionDirs(dir)) {
-          Map<String, Object> vm = readMeta(v);
-          if (!STAGE_DELETED.equals(text(vm.get("current_stage"), ""))
-              && semver.equals(KeyFolders.read(v.resolve(TAGS)).get(ModelVersion.SEMVER_TAG))) {
-            throw new ResourceAlreadyExistsException("Version " + semver + " of model '" + name
-                + "' already exists (version-" + versionNumber(v) + ")");
-          }
-        }
-      }
+      // Semantic versions are kept unique by the SDK (SemverUniqueness), the RegistryStore contract.
       // FileStore.create_model_version's next_version: max over every version folder, deleted ones included,
       // plus one; so a number is never given twice. The lock makes read-max and create one step.
       long number = highestVersion(dir) + 1;
