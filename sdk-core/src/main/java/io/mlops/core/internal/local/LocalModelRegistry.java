@@ -14,6 +14,7 @@ import io.mlops.core.ResourceAlreadyExistsException;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.core.SerializationException;
 import io.mlops.core.TransportException;
+import io.mlops.core.internal.ModelNames;
 import io.mlops.core.internal.VersionNumbers;
 import io.mlops.core.internal.search.ModelFilter;
 import io.mlops.core.internal.search.PageTokens;
@@ -701,12 +702,7 @@ public final class LocalModelRegistry implements RegistryStore {
    * starting with {@value #RESERVED_PREFIX} is kept for this store's temporary folders.
    */
   static void checkName(String name) {
-    if (name == null || name.trim().isEmpty()) {
-      throw new InvalidParameterException("Missing value for required parameter 'name'.");
-    }
-    if (name.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
-      throw new InvalidParameterException("Invalid model name '" + name + "'. Names cannot contain '/' or ':'.");
-    }
+    ModelNames.check(name);
     if (name.indexOf('\\') >= 0) {
       throw new InvalidParameterException(
           "Invalid name: '" + name + "'. Registered model name cannot contain path separator");
