@@ -112,9 +112,7 @@ final class MemoryRegistry implements RegistryStore {
   @Override
   public synchronized void deleteModelTag(String name, String key) {
     ModelEntry m = model(name);
-    if (m.tags.remove(key) != null) { // a missing tag is no error (FileStore.delete_registered_model_tag)
-      m.touch(clock);
-    }
+    m.removeTouching(m.tags, key, clock); // a missing tag is no error (FileStore.delete_registered_model_tag)
   }
 
   // ---------------------------------------------------------------- versions
@@ -192,9 +190,7 @@ final class MemoryRegistry implements RegistryStore {
   @Override
   public synchronized void deleteModelVersionTag(String name, String version, String key) {
     ModelEntry m = model(name);
-    if (m.liveVersion(version).tags.remove(key) != null) {
-      m.touch(clock);
-    }
+    m.removeTouching(m.liveVersion(version).tags, key, clock);
   }
 
   // ---------------------------------------------------------------- aliases
@@ -209,9 +205,7 @@ final class MemoryRegistry implements RegistryStore {
   @Override
   public synchronized void deleteAlias(String name, String alias) {
     ModelEntry m = model(name);
-    if (m.aliases.remove(alias) != null) { // a missing alias is no error (FileStore.delete_registered_model_alias)
-      m.touch(clock);
-    }
+    m.removeTouching(m.aliases, alias, clock); // a missing alias is no error (delete_registered_model_alias)
   }
 
   @Override
@@ -256,6 +250,13 @@ final class MemoryRegistry implements RegistryStore {
 
     void touch(LongSupplier clock) {
       lastUpdateTime = clock.getAsLong();
+    }
+
+    /** Removes a tag or alias of this model or its versions; the model's update time moves only if one was there. */
+    void removeTouching(Map<String, String> entries, String key, LongSupplier clock) {
+      if (entries.remove(key) != null) {
+        touch(clock);
+      }
     }
 
     /** A version that exists and is not deleted ({@code _fetch_file_model_version_if_exists}). */
