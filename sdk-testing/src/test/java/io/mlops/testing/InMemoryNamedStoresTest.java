@@ -181,6 +181,16 @@ class InMemoryNamedStoresTest {
     TrackingClient.create(limited).close();
 
     assertThat(InMemoryBackend.named(a).maxArtifactBytes()).isEqualTo(1234);
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("mlops.memory.max.artifact.bytes", "99");
+    String c = "named-c-" + UUID.randomUUID();
+    try {
+      TrackingClient.create(MlopsConfig.builder().trackingUri("memory://" + c).systemProperties(props).build())
+          .close();
+      assertThat(InMemoryBackend.named(c).maxArtifactBytes()).isEqualTo(99);
+    } finally {
+      InMemoryBackend.discard(c);
+    }
     assertThat(InMemoryBackend.named(b).maxArtifactBytes()).isEqualTo(InMemoryBackend.DEFAULT_MAX_ARTIFACT_BYTES);
     MlopsConfig bad = MlopsConfig.builder().trackingUri("memory://" + b)
         .set(InMemoryBackend.MAX_ARTIFACT_BYTES_SETTING, "lots").build();
