@@ -34,7 +34,7 @@ import io.mlops.testing.internal.NamedStores;
  *
  * <pre>{@code
  * MlopsConfig config = MlopsConfig.builder().trackingUri("memory://my-test").build();
- * try (Tracker tracker = Tracker.create(config)) {
+ * try (Tracker tracker = Tracker.builder().config(config).journalDirectory(tempDir).build()) {
  *   // ... training code under test
  * }
  * InMemoryBackend store = InMemoryBackend.named("my-test");   // the same data
