@@ -120,15 +120,7 @@ final class MemoryRegistry implements RegistryStore {
   @Override
   public synchronized ModelVersion createModelVersion(NewModelVersion version) {
     ModelEntry m = model(version.modelName());
-    String semver = version.tags().get(ModelVersion.SEMVER_TAG);
-    if (semver != null) {
-      for (VersionEntry v : m.versions.values()) {
-        if (!v.deleted && semver.equals(v.tags.get(ModelVersion.SEMVER_TAG))) {
-          throw new ResourceAlreadyExistsException("Version " + semver + " of model '" + m.name
-              + "' already exists (version-" + v.number + ")");
-        }
-      }
-    }
+    // Semantic versions are kept unique by the SDK (SemverUniqueness), the RegistryStore contract.
     // max over every version, deleted ones included, plus one: a number is never given twice
     long number = m.versions.isEmpty() ? 1 : m.versions.lastKey() + 1;
     long now = clock.getAsLong();
