@@ -2,11 +2,8 @@ package io.mlops.gitlab.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlops.core.ArtifactInfo;
 import io.mlops.core.Candidate;
-import io.mlops.core.CandidateUpdate;
 import io.mlops.core.InvalidParameterException;
-import io.mlops.core.Metric;
 import io.mlops.core.MlopsException;
 import io.mlops.core.MlopsServiceException;
 import io.mlops.core.Model;
@@ -15,15 +12,12 @@ import io.mlops.core.ModelVersion;
 import io.mlops.core.NewModelVersion;
 import io.mlops.core.OperationNotSupportedException;
 import io.mlops.core.Page;
-import io.mlops.core.Param;
 import io.mlops.core.ResourceAlreadyExistsException;
 import io.mlops.core.ResourceNotFoundException;
-import io.mlops.core.Tag;
-import io.mlops.core.TransferListener;
 import io.mlops.core.TransportException;
 import io.mlops.core.ValidationException;
 import io.mlops.core.internal.ArtifactWalk;
-import io.mlops.core.internal.BatchSplitter;
+import io.mlops.core.internal.CandidateCopy;
 import io.mlops.core.internal.SemverUniqueness;
 import io.mlops.mlflow.internal.MlflowHttp;
 import io.mlops.mlflow.internal.MlflowHttp.Retry;
@@ -34,9 +28,6 @@ import io.mlops.core.internal.search.ModelOrdering;
 import io.mlops.core.internal.search.PageTokens;
 import io.mlops.core.spi.Capabilities;
 import io.mlops.core.spi.RegistryStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -94,7 +85,7 @@ final class GitlabRegistryStore implements RegistryStore {
   private final MlflowHttp http;
   private final GitlabRestStore tracking;
   private final GitlabArtifactStore artifacts;
-  private final BatchSplitter splitter;
+  private final Capabilities capabilities;
   private final ArtifactWalk walk;
 
   GitlabRegistryStore(MlflowHttp http, GitlabRestStore tracking, GitlabArtifactStore artifacts,
@@ -102,7 +93,7 @@ final class GitlabRegistryStore implements RegistryStore {
     this.http = http;
     this.tracking = tracking;
     this.artifacts = artifacts;
-    this.splitter = new BatchSplitter(capabilities);
+    this.capabilities = capabilities;
     this.walk = walk;
   }
 
@@ -273,82 +264,26 @@ final class GitlabRegistryStore implements RegistryStore {
   }
 
   /**
-   * Copies a candidate into a version's candidate: params, tags, every metric's full history, the files under the
+   * Copies a candidate into a version's candidate with the SDK's one copy mechanism ({@link CandidateCopy}):
+   * params, tags (plus {@value ModelVersion#PROMOTED_FROM_TAG}), every metric's full history, the files under the
    * version's source (relative to the candidate's artifact root), then its status and end time.
    */
   private void copy(Candidate from, String to, String versionSource) {
-    List<Metric> metrics = new ArrayList<>();
-    for (String key : from.data().metrics().keySet()) {
-      Optional<String> token = Optional.empty();
-      do {
-        Page<Metric> page = tracking.getMetricHistory(from.id(), key, token);
-        metrics.addAll(page.items());
-        token = page.nextPageToken();
-      } while (token.isPresent());
-    }
-    List<Param> params = new ArrayList<>();
-    from.data().params().forEach((k, v) -> params.add(Param.of(k, v)));
-    List<Tag> tags = new ArrayList<>();
-    from.data().tags().forEach((k, v) -> tags.add(Tag.of(k, v)));
-    tags.add(Tag.of(ModelVersion.PROMOTED_FROM_TAG, from.id()));
-    splitter.split(metrics, params, tags, b -> tracking.logBatch(to, b.metrics, b.params, b.tags));
-
     String root = from.info().artifactUri().replaceAll("/+$", "");
     String path = versionSource.startsWith(root + "/")
         ? versionSource.substring(root.length()).replaceAll("^/+", "").replaceAll("/+$", "") : "";
-    copyFiles(from.id(), to, path);
-
-    CandidateUpdate.Builder end = CandidateUpdate.builder().status(from.info().status());
-    from.info().endTime().ifPresent(end::endTime);
-    tracking.updateCandidate(to, end.build());
-    LOG.info("Copied candidate {} into {}'s version candidate {}: {} params, {} tags, {} metric points", from.id(),
-        NAME, to, params.size(), tags.size(), metrics.size());
-  }
-
-  private void copyFiles(String from, String to, String path) {
-    List<ArtifactInfo> files = new ArrayList<>();
-    collect(from, path, files);
-    if (files.isEmpty()) {
-      return;
+    Map<String, String> tags = new LinkedHashMap<>(from.data().tags());
+    tags.put(ModelVersion.PROMOTED_FROM_TAG, from.id());
+    CandidateCopy.Side here = CandidateCopy.Side.of(tracking, artifacts, capabilities);
+    CandidateCopy.Tally tally = new CandidateCopy.Tally();
+    new CandidateCopy(here, here, walk).copy(from, tracking.getCandidate(to).info(), null, tags, Optional.empty(),
+        path, tally);
+    if (!tally.conflicts.isEmpty()) {
+      LOG.warn("Copying candidate {} into {}'s version candidate {} left out: {}", from.id(), NAME, to,
+          String.join("; ", tally.conflicts));
     }
-    Path staging = null;
-    try {
-      staging = Files.createTempDirectory("mlops-gitlab-promotion-");
-      int n = 0;
-      for (ArtifactInfo f : files) {
-        Path local = staging.resolve("f" + n++);
-        artifacts.downloadFile(from, f.path(), local, TransferListener.NONE);
-        artifacts.uploadFile(to, local, f.path(), TransferListener.NONE);
-        Files.delete(local);
-      }
-    } catch (IOException e) {
-      throw new TransportException("Cannot stage files to copy into the version's candidate: " + e.getMessage(), e);
-    } finally {
-      if (staging != null) {
-        try (java.util.stream.Stream<Path> left = Files.list(staging)) {
-          for (Path p : (Iterable<Path>) left::iterator) {
-            Files.deleteIfExists(p);
-          }
-          Files.deleteIfExists(staging);
-        } catch (IOException ignored) {
-          // best effort: a temporary directory
-        }
-      }
-    }
-  }
-
-  private void collect(String candidateId, String path, List<ArtifactInfo> out) {
-    List<ArtifactInfo> level = artifacts.list(candidateId, path);
-    if (level.isEmpty() && !path.isEmpty()) {
-      // a single file: list its folder and keep it
-      String parent = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
-      artifacts.list(candidateId, parent).stream().filter(a -> a.path().equals(path) && !a.isDirectory())
-          .forEach(out::add);
-      return;
-    }
-    // bounded in depth, path length and entries, like every recursive listing (a hostile server could recurse)
-    out.addAll(walk.files("artifacts of GitLab candidate " + candidateId, path,
-        dir -> dir.equals(path) ? level : artifacts.list(candidateId, dir)));
+    LOG.info("Copied candidate {} into {}'s version candidate {}: {} params, {} tags, {} metric points, {} files",
+        from.id(), NAME, to, tally.paramsLogged, tally.tagsSet, tally.metricPointsSent, tally.artifactFilesUploaded);
   }
 
   /** Removes a version whose promotion failed, best effort; the failure stays the one reported. */
