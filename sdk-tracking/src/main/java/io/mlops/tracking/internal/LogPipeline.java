@@ -5,13 +5,17 @@ import io.mlops.core.CandidateStatus;
 import io.mlops.core.CandidateUpdate;
 import io.mlops.core.Metric;
 import io.mlops.core.MlopsServiceException;
+import io.mlops.core.OperationNotSupportedException;
 import io.mlops.core.Param;
 import io.mlops.core.RefusedEntry;
 import io.mlops.core.Tag;
-import io.mlops.core.TrackingClient;
-import io.mlops.core.internal.Backoff;
 import io.mlops.core.TransportException;
+import io.mlops.core.internal.Backoff;
+import io.mlops.core.internal.BatchDelivery;
+import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.Capabilities;
+import io.mlops.core.spi.Operation;
+import io.mlops.core.spi.TrackingStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * worker groups the work by candidate, cuts batches at the backend's limits and delivers them, retrying transient
  * failures with jittered exponential backoff. What cannot be delivered goes to the on-disk {@link Journal} and is
  * replayed, in order, when the backend answers again (or by the next pipeline opened on the same journal).
+ *
+ * <p>The worker talks to the backend's SPI directly, through core's {@link BatchDelivery} (the same refusal
+ * isolation {@code TrackingClient.tryLogBatch} uses), never through the public client: the log calls validated
+ * every entry already, so it is not validated again; only records adopted from another process's journal are.
+ * The pipeline does not own the backend: whoever opened it closes it, after closing the pipeline.
  *
  * <p>Ordering: an operation records the ring's claim count when it is queued, and the worker drains the ring up
  * to that count before running it, so a flush or an end sees every point logged before it.
@@ -110,7 +119,8 @@ public final class LogPipeline implements AutoCloseable {
     }
   }
 
-  private final TrackingClient client;
+  private final TrackingStore store;
+  private final BatchDelivery delivery;
   private final Capabilities limits;
   private final Settings settings;
   private final MetricRing ring;
@@ -165,14 +175,15 @@ public final class LogPipeline implements AutoCloseable {
    *
    * @throws IOException when the journal directory cannot be opened
    */
-  public LogPipeline(TrackingClient client, Journal journal, Settings settings) {
-    this.client = client;
-    this.limits = client.capabilities();
+  public LogPipeline(Backend backend, Journal journal, Settings settings) {
+    this.store = backend.trackingStore();
+    this.limits = backend.capabilities();
+    this.delivery = new BatchDelivery(store, limits);
     this.settings = settings;
     this.ring = new MetricRing(settings.queueCapacity);
     this.journal = journal;
     this.warnings = new RateLimitedWarning(LOG, settings.warningInterval);
-    this.dedupe = new ReplayDeduplicator(client);
+    this.dedupe = new ReplayDeduplicator(delivery);
     this.adoptedPending = journal.hasPending();
     this.spillAtOnce = adoptedPending;
     this.worker = new Thread(this::runWorker, "mlops-tracker-worker-" + THREADS.incrementAndGet());
@@ -530,7 +541,7 @@ public final class LogPipeline implements AutoCloseable {
     deliveringSince = System.nanoTime() | 1;
     try {
       while (true) {
-        Attempt a = attempt(left);
+        Attempt a = attempt(left, false);
         delivered.add(a.delivered);
         rejected.add(a.rejected);
         if (a.rest == null) {
@@ -570,20 +581,26 @@ public final class LogPipeline implements AutoCloseable {
   }
 
   /**
-   * Sends a record once: a batch through {@link TrackingClient#tryLogBatch}, which isolates refused entities and
-   * hands back what a transient failure left undelivered; an end through {@code updateCandidate}.
+   * Sends a record once: a batch through {@link BatchDelivery}, which isolates refused entities and hands back what
+   * a transient failure left undelivered; an end through the store's {@code updateCandidate}. Entries are validated
+   * only when {@code validate} is set (records adopted from another process's journal): the log calls of this
+   * process validated the others already.
    */
-  private Attempt attempt(JournalRecord record) {
+  private Attempt attempt(JournalRecord record, boolean validate) {
     Attempt a = new Attempt();
     try {
       if (record.type == JournalRecord.END) {
-        client.updateCandidate(record.candidateId, CandidateUpdate.end(record.status, record.endTime));
+        require(Operation.UPDATE_CANDIDATE, "updateCandidate");
+        store.updateCandidate(record.candidateId, CandidateUpdate.end(record.status, record.endTime));
         return a;
       }
       if (record.entities() == 0) {
         return a;
       }
-      BatchResult r = client.tryLogBatch(record.candidateId, record.metrics, record.params, record.tags);
+      require(Operation.LOG_BATCH, "logBatch");
+      BatchResult r = validate
+          ? delivery.validateAndDeliver(record.candidateId, record.metrics, record.params, record.tags)
+          : delivery.deliverValidated(record.candidateId, record.metrics, record.params, record.tags);
       a.delivered = r.delivered();
       a.rejected = r.refused().size();
       warnRefused(record.candidateId, r.refused());
@@ -606,6 +623,12 @@ public final class LogPipeline implements AutoCloseable {
           record.candidateId, describe(e));
     }
     return a;
+  }
+
+  private void require(Operation op, String name) {
+    if (!limits.supports(op)) {
+      throw new OperationNotSupportedException(limits.backendName(), name);
+    }
   }
 
   /** Warns once per candidate and key, naming the key and the backend's own message. */
@@ -656,6 +679,7 @@ public final class LogPipeline implements AutoCloseable {
         // A window comes from one segment, so its records are all this pipeline's or all an earlier one's; its
         // counts are taken when it is acknowledged, since a window that fails part way is sent again.
         Window window = new Window();
+        window.adopted = entries.get(0).adopted();
         // Within a window, each candidate's records keep their order; different candidates are independent, so
         // spilled points of interleaved candidates still go out in few large batches.
         Map<String, ReplayGroup> groups = new java.util.LinkedHashMap<>();
@@ -722,6 +746,8 @@ public final class LogPipeline implements AutoCloseable {
   private static final class Window {
     long delivered;
     long rejected;
+    /** The window comes from another process's journal: its entries are validated before they are sent. */
+    boolean adopted;
   }
 
   /**
@@ -744,7 +770,7 @@ public final class LogPipeline implements AutoCloseable {
           lastError.set(describe(e));
         }
       }
-      Attempt a = attempt(toSend);
+      Attempt a = attempt(toSend, window.adopted);
       if (a.rest != null) {
         return replayFailed(a.failure);
       }
@@ -915,11 +941,11 @@ public final class LogPipeline implements AutoCloseable {
 
   /** Keeps counts of points per candidate and key during one replay, to skip points delivered before a crash. */
   static final class ReplayDeduplicator {
-    private final TrackingClient client;
+    private final BatchDelivery delivery;
     private final Map<String, Map<PointKey, Integer>> seen = new HashMap<>();
 
-    ReplayDeduplicator(TrackingClient client) {
-      this.client = client;
+    ReplayDeduplicator(BatchDelivery delivery) {
+      this.delivery = delivery;
     }
 
     JournalRecord filter(JournalRecord record) {
@@ -947,7 +973,7 @@ public final class LogPipeline implements AutoCloseable {
     private Map<PointKey, Integer> history(String candidateId, String key) {
       return seen.computeIfAbsent(candidateId + "\u0000" + key, k -> {
         Map<PointKey, Integer> counts = new HashMap<>();
-        for (Metric m : client.getMetricHistory(candidateId, key)) {
+        for (Metric m : delivery.metricHistory(candidateId, key)) {
           counts.merge(new PointKey(m), 1, Integer::sum);
         }
         return counts;
