@@ -370,7 +370,8 @@ public final class TrackingClient implements AutoCloseable {
    * delivered, which were refused and why, and, when a transient failure (an unreachable server, a 503, a
    * timeout) stopped the delivery, what is left to send. Nothing is sent twice here: a refused part is split
    * until the offending entries stand alone, and a transient failure hands the rest back to the caller, which
-   * decides whether and when to send it again. {@code Tracker} delivers its batches this way.
+   * decides whether and when to send it again. The {@code Tracker}'s worker uses the same delivery below the
+   * client, without validating again what its log calls validated.
    *
    * @throws ValidationException for a malformed candidate id or a null list
    * @throws OperationNotSupportedException when the backend cannot log at all

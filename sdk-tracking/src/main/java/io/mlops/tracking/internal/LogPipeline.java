@@ -122,6 +122,8 @@ public final class LogPipeline implements AutoCloseable {
   private final TrackingStore store;
   private final BatchDelivery delivery;
   private final Capabilities limits;
+  /** Capacity of a candidate's list of pending points: one batch (within reason for a backend without a limit). */
+  private final int metricBatch;
   private final Settings settings;
   private final MetricRing ring;
   private final Journal journal;
@@ -155,6 +157,9 @@ public final class LogPipeline implements AutoCloseable {
 
   // worker-thread state
   private final Map<CandidateHandle, Pending> pending = new IdentityHashMap<>();
+  /** The candidate of the last point and its entry of {@link #pending}; null once that entry is removed. */
+  private CandidateHandle lastCandidate;
+  private Pending lastPending;
   private final ReplayDeduplicator dedupe;
   /** Keys whose refusal was warned about (once each); bounded, then refusals share one rate-limited warning. */
   private final java.util.Set<String> warnedRefusals = new java.util.HashSet<>();
@@ -179,6 +184,7 @@ public final class LogPipeline implements AutoCloseable {
     this.store = backend.trackingStore();
     this.limits = backend.capabilities();
     this.delivery = new BatchDelivery(store, limits);
+    this.metricBatch = Math.min(limits.maxMetricsPerBatch(), 1 << 14);
     this.settings = settings;
     this.ring = new MetricRing(settings.queueCapacity);
     this.journal = journal;
@@ -470,6 +476,10 @@ public final class LogPipeline implements AutoCloseable {
         deliver(e.candidate, p);
       }
       pending.remove(e.candidate);
+      if (lastCandidate == e.candidate) {
+        lastCandidate = null;
+        lastPending = null;
+      }
       deliver(JournalRecord.end(e.candidate.id, e.status, e.endTime));
       return false;
     }
@@ -495,32 +505,49 @@ public final class LogPipeline implements AutoCloseable {
   }
 
   private Pending pendingFor(CandidateHandle c) {
+    if (c == lastCandidate) {
+      return lastPending; // consecutive points nearly always belong to one candidate
+    }
     Pending p = pending.get(c);
     if (p == null) {
-      p = new Pending();
+      p = new Pending(metricBatch);
       pending.put(c, p);
     }
+    lastCandidate = c;
+    lastPending = p;
     return p;
   }
 
   private void deliverAll() {
+    lastCandidate = null; // its entry is about to go
+    lastPending = null;
     for (Iterator<Map.Entry<CandidateHandle, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<CandidateHandle, Pending> e = it.next();
       deliver(e.getKey(), e.getValue());
       it.remove(); // an idle candidate holds no memory
     }
+    lastCandidate = null;
+    lastPending = null;
   }
 
   private void deliver(CandidateHandle c, Pending p) {
     if (p.isEmpty()) {
       return;
     }
-    // the client splits a batch further at the backend's size limits
-    deliver(JournalRecord.batch(c.id, new ArrayList<>(p.metrics), new ArrayList<>(p.params),
-        new ArrayList<>(p.tags)));
-    p.metrics.clear();
-    p.params.clear();
-    p.tags.clear();
+    // The record takes the lists over (a store may keep what it is given; nothing is copied) and the candidate
+    // gets fresh ones, the metrics' sized for a whole batch so that filling it never grows an array. The delivery
+    // splits a batch further at the backend's size limits when it must.
+    List<Metric> metrics = p.metrics;
+    List<Param> params = p.params.isEmpty() ? List.of() : p.params;
+    List<Tag> tags = p.tags.isEmpty() ? List.of() : p.tags;
+    p.metrics = metrics.isEmpty() ? metrics : new ArrayList<>(metricBatch);
+    if (!params.isEmpty()) {
+      p.params = new ArrayList<>();
+    }
+    if (!tags.isEmpty()) {
+      p.tags = new ArrayList<>();
+    }
+    deliver(JournalRecord.batch(c.id, metrics.isEmpty() ? List.of() : metrics, params, tags));
   }
 
   /**
@@ -930,9 +957,13 @@ public final class LogPipeline implements AutoCloseable {
   }
 
   private static final class Pending {
-    final List<Metric> metrics = new ArrayList<>();
-    final List<Param> params = new ArrayList<>();
-    final List<Tag> tags = new ArrayList<>();
+    List<Metric> metrics;
+    List<Param> params = new ArrayList<>();
+    List<Tag> tags = new ArrayList<>();
+
+    Pending(int metricBatch) {
+      metrics = new ArrayList<>(metricBatch);
+    }
 
     boolean isEmpty() {
       return metrics.isEmpty() && params.isEmpty() && tags.isEmpty();

@@ -28,9 +28,20 @@ final class ShortestDouble {
   private static final long[] POW5_HI = new long[POW5_TABLE_SIZE];
   private static final BigInteger MASK_64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final byte[] NAN = {'N', 'a', 'N'};
+  private static final byte[] DIGIT_TENS = new byte[100];
+  private static final byte[] DIGIT_ONES = new byte[100];
+  private static final long[] POW10 = new long[19];
   private static final byte[] INFINITY = {'I', 'n', 'f', 'i', 'n', 'i', 't', 'y'};
 
   static {
+    for (int i = 0; i < 100; i++) {
+      DIGIT_TENS[i] = (byte) ('0' + i / 10);
+      DIGIT_ONES[i] = (byte) ('0' + i % 10);
+    }
+    POW10[0] = 1;
+    for (int i = 1; i < POW10.length; i++) {
+      POW10[i] = POW10[i - 1] * 10;
+    }
     BigInteger five = BigInteger.valueOf(5);
     for (int i = 0; i < POW5_TABLE_SIZE; i++) {
       BigInteger pow = five.pow(i);
@@ -246,31 +257,42 @@ final class ShortestDouble {
   /** Writes the {@code length} decimal digits of a non-negative value at {@code pos}; returns the end. */
   static int writeDigits(long value, int length, byte[] out, int pos) {
     int i = pos + length;
-    while (value >= 100) {
-      long q = value / 100;
-      int r = (int) (value - q * 100);
-      out[--i] = (byte) ('0' + r % 10);
-      out[--i] = (byte) ('0' + r / 10);
+    while (value > Integer.MAX_VALUE) { // eight digits at a time with one long division, the rest in ints
+      long q = value / 100_000_000L;
+      int r = (int) (value - q * 100_000_000L);
+      for (int k = 0; k < 4; k++) {
+        int r100 = r / 100;
+        int d = r - r100 * 100;
+        out[--i] = DIGIT_ONES[d];
+        out[--i] = DIGIT_TENS[d];
+        r = r100;
+      }
       value = q;
     }
-    if (value >= 10) {
-      out[--i] = (byte) ('0' + value % 10);
-      out[--i] = (byte) ('0' + value / 10);
+    int v = (int) value;
+    while (v >= 100) {
+      int q = v / 100;
+      int d = v - q * 100;
+      out[--i] = DIGIT_ONES[d];
+      out[--i] = DIGIT_TENS[d];
+      v = q;
+    }
+    if (v >= 10) {
+      out[--i] = DIGIT_ONES[v];
+      out[--i] = DIGIT_TENS[v];
     } else {
-      out[--i] = (byte) ('0' + value);
+      out[--i] = (byte) ('0' + v);
     }
     return pos + length;
   }
 
   /** Decimal digits of a non-negative value (1 for 0). */
   static int decimalLength(long v) {
-    int n = 1;
-    long p = 10;
-    while (n < 19 && v >= p) {
-      n++;
-      p *= 10;
+    if (v < 10) {
+      return 1;
     }
-    return n;
+    int len = ((64 - Long.numberOfLeadingZeros(v)) * 1233) >>> 12; // floor(log10(2^bits)), at most one too low
+    return v >= POW10[len] ? len + 1 : len;
   }
 
   private static int copy(byte[] text, byte[] out, int pos) {
