@@ -115,10 +115,13 @@ public final class ThroughputHarness {
     }
 
     Row appendLimit = null;
+    Row layoutLimit = null;
     if (o.backend == BenchmarkTracker.Kind.LOCAL) {
       runAppendLimit(Math.min(o.warmupPoints, (long) o.candidates * o.keys * o.steps), o.keys, o.steps, false);
       appendLimit = runAppendLimit((long) o.candidates * o.keys * o.steps, o.keys, o.steps, true);
       rows.add(appendLimit);
+      layoutLimit = runLayoutLimit(o.candidates, o.keys, o.steps);
+      rows.add(layoutLimit);
     }
 
     if (!o.skipMlflow) {
@@ -137,6 +140,9 @@ public final class ThroughputHarness {
         double share = r.rate() / appendLimit.rate();
         System.out.printf("Target: >= 80 %% of the append limit (%,.0f points/s), %s: %.0f %% -> %s%n",
             appendLimit.rate(), r.workload, share * 100, share >= 0.8 ? "MET" : "MISSED");
+        double layoutShare = r.rate() / layoutLimit.rate();
+        System.out.printf("  (share of the store-layout limit, %,.0f points/s: %.0f %%)%n", layoutLimit.rate(),
+            layoutShare * 100);
       }
     }
     if (!ok) {
@@ -188,6 +194,65 @@ public final class ThroughputHarness {
       System.out.printf("%nAppend limit (no SDK): %,d lines formatted and appended to one file in %.3f s = %,.0f "
           + "points/s%n", points, seconds, points / seconds);
       return new Row("append limit: format + append lines, no SDK code", "one file", points, seconds, "-");
+    } finally {
+      BenchmarkTracker.deleteRecursively(dir);
+    }
+  }
+
+  /**
+   * The append limit for the store's own file layout: the same points written as a direct writer with no SDK code
+   * would write MLflow's file store, one file per candidate and key ({@code c<n>/metrics/<key>}, created on the
+   * first write), each key's lines encoded with the store's encoder into a buffer of its own and appended 1,000
+   * lines per write, in the Java workload's logging order (candidate by candidate, step by step, key by key).
+   * Unlike {@link #runAppendLimit} it pays for creating the files, which the SDK's local store must create too.
+   */
+  private static Row runLayoutLimit(int candidates, int keys, int steps) throws IOException {
+    Path dir = java.nio.file.Files.createTempDirectory("mlops-layout-limit-");
+    long points = (long) candidates * keys * steps;
+    try {
+      byte[][] lines = new byte[keys][1000 * MetricLineEncoder.MAX_LINE_BYTES];
+      int[] length = new int[keys];
+      int[] count = new int[keys];
+      java.nio.ByteBuffer[] views = new java.nio.ByteBuffer[keys];
+      for (int k = 0; k < keys; k++) {
+        views[k] = java.nio.ByteBuffer.wrap(lines[k]);
+      }
+      java.nio.channels.FileChannel[] channels = new java.nio.channels.FileChannel[keys];
+      long ts = System.currentTimeMillis();
+      long t0 = System.nanoTime();
+      for (int c = 0; c < candidates; c++) {
+        Path metrics = dir.resolve("c" + c).resolve("metrics");
+        java.nio.file.Files.createDirectories(metrics);
+        for (int s = 0; s < steps; s++) {
+          double base = 1.0 / (s + 1);
+          for (int k = 0; k < keys; k++) {
+            length[k] = MetricLineEncoder.encode(lines[k], length[k], ts, base + k, s);
+            if (++count[k] == 1000 || s == steps - 1) {
+              if (channels[k] == null) {
+                channels[k] = java.nio.channels.FileChannel.open(metrics.resolve("metric_" + k),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.APPEND);
+              }
+              views[k].clear();
+              views[k].limit(length[k]);
+              while (views[k].hasRemaining()) {
+                channels[k].write(views[k]);
+              }
+              length[k] = 0;
+              count[k] = 0;
+            }
+          }
+        }
+        for (int k = 0; k < keys; k++) {
+          channels[k].close();
+          channels[k] = null;
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("Append limit in the store's layout (no SDK): %,d lines into %,d files in %.3f s = %,.0f "
+          + "points/s%n", points, candidates * keys, seconds, points / seconds);
+      return new Row("append limit: store layout, " + candidates * keys + " files, no SDK code", "local files",
+          points, seconds, "-");
     } finally {
       BenchmarkTracker.deleteRecursively(dir);
     }
