@@ -36,6 +36,7 @@ final class MetricAppenders implements AutoCloseable {
   static final int MAX_CANDIDATES = 8;
   static final int MAX_KEYS_PER_CANDIDATE = 32;
   private static final int INITIAL_BUFFER = 4096;
+  private static final int RECENT = 32;
 
   private final Map<String, RunFiles> runs = new HashMap<>();
   /** Metric files whose tail was checked for a torn line by this process (once per file and process). */
@@ -137,6 +138,11 @@ final class MetricAppenders implements AutoCloseable {
     final String candidateId;
     final Path metricDir;
     final Map<String, Appender> byKey = new HashMap<>();
+    /**
+     * The appenders of recently seen key objects, by the key's hash: a training loop logs the same few key strings
+     * over and over, so a point nearly always finds its appender here by reference, without a map lookup.
+     */
+    final Appender[] recent = new Appender[RECENT];
     Appender[] touched = new Appender[16];
     int touchedCount;
     long lastUsed;
@@ -153,9 +159,15 @@ final class MetricAppenders implements AutoCloseable {
       try {
         for (int i = 0, n = metrics.size(); i < n; i++) {
           Metric m = metrics.get(i);
-          Appender a = byKey.get(m.key());
-          if (a == null) {
-            a = newAppender(m.key());
+          String key = m.key();
+          int slot = key.hashCode() & (RECENT - 1);
+          Appender a = recent[slot];
+          if (a == null || a.key != key) {
+            a = byKey.get(key);
+            if (a == null) {
+              a = newAppender(key);
+            }
+            recent[slot] = a;
           }
           if (a.used != stamp) {
             a.used = stamp;
@@ -192,7 +204,7 @@ final class MetricAppenders implements AutoCloseable {
 
     private Appender newAppender(String key) {
       KeyFolders.requireWritable(metricDir, key); // refuses before anything of the batch is written
-      Appender a = new Appender(KeyFolders.keyFile(metricDir, key));
+      Appender a = new Appender(key, KeyFolders.keyFile(metricDir, key));
       byKey.put(key, a);
       return a;
     }
@@ -208,6 +220,7 @@ final class MetricAppenders implements AutoCloseable {
         }
         byKey.remove(oldest.getKey());
         oldest.getValue().close();
+        java.util.Arrays.fill(recent, null); // none may hand out the closed appender
       }
     }
 
@@ -217,11 +230,13 @@ final class MetricAppenders implements AutoCloseable {
         a.close();
       }
       byKey.clear();
+      java.util.Arrays.fill(recent, null);
     }
   }
 
   /** One metric file: its channel (opened at the first write) and the lines of the current batch. */
   private final class Appender {
+    final String key;
     final Path file;
     FileChannel channel;
     byte[] buffer = new byte[INITIAL_BUFFER];
@@ -229,7 +244,8 @@ final class MetricAppenders implements AutoCloseable {
     int length;
     long used;
 
-    Appender(Path file) {
+    Appender(String key, Path file) {
+      this.key = key;
       this.file = file;
     }
 
