@@ -1,10 +1,9 @@
 package io.mlops.core;
 
+import io.mlops.core.internal.ArtifactWalk;
+import io.mlops.core.internal.CandidateCopy;
 import io.mlops.core.internal.EntityValidator;
-import io.mlops.core.internal.mlflow.MlflowRestStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.mlops.core.spi.TrackingStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -48,18 +46,20 @@ public final class CandidateSync {
 
   private static final String RUN_NAME_TAG = "mlflow.runName";
   private static final String PARENT_RUN_TAG = "mlflow.parentRunId";
-  /** Metric points collected before they are handed to logBatch (which cuts them into requests). */
-  private static final int METRIC_FLUSH_POINTS = 10_000;
 
   private final TrackingClient source;
   private final TrackingClient target;
   /** The target's rules, checked before sending, so that each refused entry can be reported on its own. */
   private final EntityValidator targetRules;
+  /** Copies one candidate's contents: the mechanism GitLab's promotion uses too. */
+  private final CandidateCopy copier;
 
   private CandidateSync(TrackingClient source, TrackingClient target) {
     this.source = source;
     this.target = target;
     this.targetRules = new EntityValidator(target.capabilities());
+    this.copier = new CandidateCopy(CandidateCopy.Side.of(source.backend()), CandidateCopy.Side.of(target.backend()),
+        new ArtifactWalk(source.config()));
   }
 
   /**
@@ -194,16 +194,12 @@ public final class CandidateSync {
     tally.candidateIds.put(sourceId, copy.id());
     Candidate dst = created ? null : target.getCandidate(copy.id());
     String where = "candidate " + sourceId + " -> " + copy.id() + ": ";
-    long before = tally.changes();
-    pushParams(src, copy.id(), dst, where, tally);
-    pushTags(src, copy.id(), dst, name, to, where, tally);
-    pushMetrics(src, copy.id(), created, where, tally);
-    pushArtifacts(src.id(), copy.id(), created, tally);
-    // Status and end time last: a copy that shows a final status on the target has received everything else.
-    pushInfo(src.info(), created ? copy : dst.info(), name, created, where, tally);
+    long before = tally.copied.changes();
+    Map<String, String> tags = wantedTags(src, dst, name, to, where, tally);
+    copier.copy(src, copy, dst, tags, name, "", tally.copied);
     if (created) {
       tally.candidatesCreated++;
-    } else if (tally.changes() > before) {
+    } else if (tally.copied.changes() > before) {
       tally.candidatesUpdated++;
     } else {
       tally.candidatesUnchanged++;
@@ -218,58 +214,24 @@ public final class CandidateSync {
     return Optional.ofNullable(src.data().tags().get(RUN_NAME_TAG)).filter(n -> !n.isEmpty());
   }
 
-  private void pushParams(Candidate src, String copyId, Candidate dst, String where, Tally tally) {
-    Map<String, String> present = dst == null ? Map.of() : dst.data().params();
-    List<Param> missing = new ArrayList<>();
-    for (Map.Entry<String, String> p : src.data().params().entrySet()) {
-      String there = present.get(p.getKey());
-      if (there == null) {
-        try {
-          targetRules.param(p.getKey(), p.getValue());
-          missing.add(Param.of(p.getKey(), p.getValue()));
-        } catch (ValidationException e) {
-          tally.conflict(where + "param not copied: " + e.getMessage());
-        }
-      } else if (!there.equals(p.getValue())) {
-        tally.conflict(where + "param '" + p.getKey() + "' is '" + abbreviate(p.getValue()) + "' on the source and '"
-            + abbreviate(there) + "' on the target; params are write-once, the target keeps its value");
-      }
-    }
-    if (missing.isEmpty()) {
-      return;
-    }
-    try {
-      // Params in calls of their own: a server refuses a whole request over one changed param, and metrics
-      // must not be lost with it.
-      target.logBatch(copyId, List.of(), missing, List.of());
-      tally.paramsLogged += missing.size();
-    } catch (InvalidParameterException e) {
-      // Another writer logged one of these params with another value between our read and our write. A server
-      // refuses the whole request that held it, so count what the target holds now; a later push logs the rest.
-      Map<String, String> now = target.getCandidate(copyId).data().params();
-      for (Param p : missing) {
-        if (p.value().equals(now.get(p.key()))) {
-          tally.paramsLogged++;
-        }
-      }
-      tally.conflict(where + "the target refused params: " + e.getMessage());
-    }
-  }
-
-  private void pushTags(Candidate src, String copyId, Candidate dst, Optional<String> name, TargetExperiment to,
-      String where, Tally tally) {
+  /**
+   * The tags the copy should carry: the source's, without the target's own marker, another store's bookkeeping
+   * and the name (set as the name), with {@code mlflow.parentRunId} naming the parent's copy.
+   */
+  private static Map<String, String> wantedTags(Candidate src, Candidate dst, Optional<String> name,
+      TargetExperiment to, String where, Tally tally) {
     Map<String, String> present = dst == null ? Map.of() : dst.data().tags();
     Map<String, String> wanted = new LinkedHashMap<>();
     for (Map.Entry<String, String> t : src.data().tags().entrySet()) {
       String key = t.getKey();
-      if (key.equals(SOURCE_TAG) || key.equals(MlflowRestStore.CLIENT_REQUEST_ID_TAG) || key.equals(RUN_NAME_TAG)) {
+      if (key.equals(SOURCE_TAG) || key.equals(TrackingStore.CLIENT_REQUEST_ID_TAG) || key.equals(RUN_NAME_TAG)) {
         continue; // the target's own marker, another store's bookkeeping, and the name (set below)
       }
       if (key.equals(PARENT_RUN_TAG)) {
         List<CandidateInfo> parents = to.copiesOf(t.getValue());
         if (parents.isEmpty()) {
           if (!present.containsKey(key)) {
-            tally.conflict(where + "tag " + PARENT_RUN_TAG + " not copied: the parent " + t.getValue()
+            tally.copied.conflict(where + "tag " + PARENT_RUN_TAG + " not copied: the parent " + t.getValue()
                 + " has no copy in target experiment '" + to.experiment.name() + "' yet; push it, then this again");
           }
           continue;
@@ -279,141 +241,11 @@ public final class CandidateSync {
       }
       wanted.put(key, t.getValue());
     }
-    name.ifPresent(n -> wanted.put(RUN_NAME_TAG, n));
-    List<Tag> changed = new ArrayList<>();
-    for (Map.Entry<String, String> t : wanted.entrySet()) {
-      if (t.getValue().equals(present.get(t.getKey()))) {
-        continue;
-      }
-      try {
-        targetRules.tag(t.getKey(), t.getValue());
-        changed.add(Tag.of(t.getKey(), t.getValue()));
-      } catch (ValidationException e) {
-        tally.conflict(where + "tag not copied: " + e.getMessage());
-      }
-    }
     // A new copy was created with its name: the backend has set mlflow.runName already.
-    if (dst == null) {
-      changed.removeIf(t -> t.key().equals(RUN_NAME_TAG));
+    if (dst != null) {
+      name.ifPresent(n -> wanted.put(RUN_NAME_TAG, n));
     }
-    if (!changed.isEmpty()) {
-      target.logBatch(copyId, List.of(), List.of(), changed);
-      tally.tagsSet += changed.size();
-    }
-  }
-
-  private void pushMetrics(Candidate src, String copyId, boolean created, String where, Tally tally) {
-    List<Metric> pending = new ArrayList<>();
-    for (String key : src.data().metrics().keySet()) {
-      try {
-        targetRules.metricKey(key);
-      } catch (ValidationException e) {
-        long points = source.metricHistory(src.id(), key).stream().count();
-        tally.metricPointsSkipped += points;
-        tally.conflict(where + points + " points of metric '" + key + "' not copied: " + e.getMessage());
-        continue;
-      }
-      Set<PointKey> present = new HashSet<>();
-      long refusedTimestamps = 0;
-      if (!created) {
-        for (Metric m : target.metricHistory(copyId, key)) {
-          present.add(PointKey.of(m));
-        }
-      }
-      for (Metric m : source.metricHistory(src.id(), key)) {
-        if (m.timestamp() < 0) {
-          refusedTimestamps++;
-          tally.metricPointsSkipped++;
-          continue;
-        }
-        // Adding to the same set also sends an exact repeat within the source only once.
-        if (present.add(PointKey.of(m))) {
-          pending.add(m);
-          if (pending.size() >= METRIC_FLUSH_POINTS) {
-            flushMetrics(copyId, pending, tally);
-          }
-        } else {
-          tally.metricPointsSkipped++;
-        }
-      }
-      if (refusedTimestamps > 0) {
-        tally.conflict(where + refusedTimestamps + " points of metric '" + key + "' not copied: their timestamps "
-            + "are negative, which the target refuses");
-      }
-    }
-    flushMetrics(copyId, pending, tally);
-  }
-
-  private void flushMetrics(String copyId, List<Metric> pending, Tally tally) {
-    if (!pending.isEmpty()) {
-      target.logBatch(copyId, pending, List.of(), List.of());
-      tally.metricPointsSent += pending.size();
-      pending.clear();
-    }
-  }
-
-  private void pushArtifacts(String sourceId, String copyId, boolean created, Tally tally) {
-    List<ArtifactInfo> files = source.listArtifactsRecursively(sourceId, "");
-    if (files.isEmpty()) {
-      return;
-    }
-    Map<String, OptionalLong> present = new HashMap<>();
-    if (!created) {
-      for (ArtifactInfo f : target.listArtifactsRecursively(copyId, "")) {
-        present.put(f.path(), f.fileSize());
-      }
-    }
-    Path temp = null;
-    try {
-      for (ArtifactInfo f : files) {
-        OptionalLong there = present.get(f.path());
-        if (there != null && (!there.isPresent() || !f.fileSize().isPresent()
-            || there.getAsLong() == f.fileSize().getAsLong())) {
-          tally.artifactFilesSkipped++;
-          continue;
-        }
-        if (temp == null) {
-          temp = Files.createTempDirectory("mlops-sync-");
-        }
-        // Downloaded to <temp>/<path>, so the file keeps its name, and uploaded into the path's folder.
-        Path local = source.downloadArtifacts(sourceId, f.path(), temp);
-        int slash = f.path().lastIndexOf('/');
-        target.uploadArtifacts(copyId, local, slash < 0 ? "" : f.path().substring(0, slash));
-        Files.delete(local);
-        tally.artifactFilesUploaded++;
-      }
-    } catch (IOException e) {
-      throw new TransportException("Cannot stage artifacts of candidate " + sourceId + " in a temporary folder: "
-          + e.getMessage(), e);
-    } finally {
-      io.mlops.core.internal.FileTrees.deleteQuietly(temp);
-    }
-  }
-
-  private void pushInfo(CandidateInfo src, CandidateInfo dst, Optional<String> name, boolean created, String where,
-      Tally tally) {
-    CandidateUpdate.Builder update = CandidateUpdate.builder();
-    boolean needed = false;
-    if (src.status() != dst.status()) {
-      update.status(src.status());
-      needed = true;
-    }
-    if (src.endTime().isPresent() && !src.endTime().equals(dst.endTime())) {
-      update.endTime(src.endTime().getAsLong());
-      needed = true;
-    }
-    if (name.isPresent() && !name.get().equals(dst.name())) {
-      update.name(name.get());
-      needed = true;
-    }
-    if (needed) {
-      target.updateCandidate(dst.id(), update.build());
-      tally.infoUpdates++;
-    }
-    if (!created && src.startTime() != dst.startTime()) {
-      tally.conflict(where + "start time is " + src.startTime() + " on the source and " + dst.startTime()
-          + " on the target; a start time cannot be changed");
-    }
+    return wanted;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -439,54 +271,6 @@ public final class CandidateSync {
       }
     }
     return ordered;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
-  }
-
-  /**
-   * A metric point's identity: timestamp, step and value (the key is the same within one history). NaN is one
-   * value (doubleToLongBits folds its bit patterns); ±Infinity equals ±Double.MAX_VALUE and -0.0 equals 0.0,
-   * because MLflow's SQL store keeps infinities as ±MAX_VALUE and REAL columns lose the sign of zero: without
-   * this, every push would send those points again.
-   */
-  private static final class PointKey {
-    private final long timestamp;
-    private final long step;
-    private final long valueBits;
-
-    private PointKey(long timestamp, long step, long valueBits) {
-      this.timestamp = timestamp;
-      this.step = step;
-      this.valueBits = valueBits;
-    }
-
-    static PointKey of(Metric m) {
-      double v = m.value();
-      if (v == Double.POSITIVE_INFINITY) {
-        v = Double.MAX_VALUE;
-      } else if (v == Double.NEGATIVE_INFINITY) {
-        v = -Double.MAX_VALUE;
-      } else if (v == 0.0) {
-        v = 0.0; // -0.0 == 0.0 is true: both become +0.0
-      }
-      return new PointKey(m.timestamp(), m.step(), Double.doubleToLongBits(v));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof PointKey)) {
-        return false;
-      }
-      PointKey k = (PointKey) o;
-      return timestamp == k.timestamp && step == k.step && valueBits == k.valueBits;
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(timestamp) * 961 + Long.hashCode(step) * 31 + Long.hashCode(valueBits);
-    }
   }
 
   /** The target experiment and the copies in it, by source candidate id. */
@@ -528,30 +312,18 @@ public final class CandidateSync {
     }
   }
 
-  /** Mutable counters of one push. */
+  /** Mutable counters of one push: the candidates', and what the copies did. */
   private static final class Tally {
     int candidatesCreated;
     int candidatesUpdated;
     int candidatesUnchanged;
     int candidatesSkipped;
-    long metricPointsSent;
-    long metricPointsSkipped;
-    int paramsLogged;
-    int tagsSet;
     int experimentTagsSet;
-    int artifactFilesUploaded;
-    int artifactFilesSkipped;
-    int infoUpdates;
-    final List<String> conflicts = new ArrayList<>();
+    final CandidateCopy.Tally copied = new CandidateCopy.Tally();
     final Map<String, String> candidateIds = new LinkedHashMap<>();
 
     void conflict(String message) {
-      conflicts.add(message);
-    }
-
-    /** Everything written to a candidate so far, to tell an updated candidate from an unchanged one. */
-    long changes() {
-      return metricPointsSent + paramsLogged + tagsSet + artifactFilesUploaded + infoUpdates;
+      copied.conflict(message);
     }
 
     SyncResult result() {
@@ -560,14 +332,14 @@ public final class CandidateSync {
           .candidatesUpdated(candidatesUpdated)
           .candidatesUnchanged(candidatesUnchanged)
           .candidatesSkipped(candidatesSkipped)
-          .metricPointsSent(metricPointsSent)
-          .metricPointsSkipped(metricPointsSkipped)
-          .paramsLogged(paramsLogged)
-          .tagsSet(tagsSet)
+          .metricPointsSent(copied.metricPointsSent)
+          .metricPointsSkipped(copied.metricPointsSkipped)
+          .paramsLogged(copied.paramsLogged)
+          .tagsSet(copied.tagsSet)
           .experimentTagsSet(experimentTagsSet)
-          .artifactFilesUploaded(artifactFilesUploaded)
-          .artifactFilesSkipped(artifactFilesSkipped)
-          .addAllConflicts(conflicts)
+          .artifactFilesUploaded(copied.artifactFilesUploaded)
+          .artifactFilesSkipped(copied.artifactFilesSkipped)
+          .addAllConflicts(copied.conflicts)
           .putAllCandidateIds(candidateIds)
           .build();
     }

@@ -1,24 +1,26 @@
 package io.mlops.core;
 
 import io.mlops.core.internal.Arguments;
+import io.mlops.core.internal.BackendProviders;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.TreeMap;
 
 /**
  * The SDK's immutable configuration. Each {@link MlopsSetting} resolves as: builder value &gt; JVM system
  * property &gt; environment variable &gt; default. The default tracking URI is {@code ./mlruns}: a local store,
  * no server.
  *
- * <p>Inside a GitLab CI job the default differs: when no tracking URI is configured at any level, the environment
- * has {@code GITLAB_CI=true}, a token is configured ({@code MLFLOW_TRACKING_TOKEN} at any level) and
- * {@code CI_API_V4_URL} and {@code CI_PROJECT_ID} are set, the tracking URI defaults to the job's project,
- * {@code $CI_API_V4_URL/projects/$CI_PROJECT_ID/ml/mlflow} (GitLab's MLflow API). The choice is logged at INFO.
+ * <p>When no tracking URI is configured at any level, an installed backend module may propose one from the
+ * environment ({@link io.mlops.core.spi.BackendProvider#defaultTrackingUri}): the GitLab module does inside a GitLab
+ * CI job with a token (the job's project). Otherwise the default is {@code ./mlruns}.
+ *
+ * <p>A backend module's own settings (such as the GitLab module's {@code MLOPS_GITLAB_MAX_FILE_SIZE}) resolve the
+ * same way, by their environment variable's name: {@link #setting(String)} and {@link Builder#set(String, String)}.
  *
  * <pre>{@code
  * MlopsConfig config = MlopsConfig.builder()
@@ -30,17 +32,19 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #toString()} never shows the token or the password.
  */
 public final class MlopsConfig {
-  private static final Logger LOG = LoggerFactory.getLogger(MlopsConfig.class);
-  /** The last GitLab CI default decision logged, so that building many configurations logs it once. */
-  private static final AtomicReference<String> LAST_GITLAB_CI_DECISION = new AtomicReference<>();
-
   /** The largest {@link MlopsSetting#HTTP_MAX_RESPONSE_SIZE}: a JSON answer is held in one array. */
   static final long MAX_RESPONSE_SIZE_LIMIT = Integer.MAX_VALUE - 8;
 
-  private final Map<MlopsSetting, String> values;
+  /** Prefixes of the environment variables a backend module's settings may have. */
+  private static final String[] MODULE_SETTING_PREFIXES = {"MLOPS_", "MLFLOW_"};
 
-  private MlopsConfig(Map<MlopsSetting, String> values) {
+  private final Map<MlopsSetting, String> values;
+  /** Resolved values of settings that are not {@link MlopsSetting}s, by environment variable name. */
+  private final Map<String, String> moduleSettings;
+
+  private MlopsConfig(Map<MlopsSetting, String> values, Map<String, String> moduleSettings) {
     this.values = values;
+    this.moduleSettings = moduleSettings;
   }
 
   /** The configuration from system properties, the environment and defaults. */
@@ -104,14 +108,6 @@ public final class MlopsConfig {
   /** How long one JSON call may take end to end ({@code MLOPS_HTTP_CALL_TIMEOUT}, seconds; zero: no limit). */
   public java.time.Duration callTimeout() {
     return java.time.Duration.ofSeconds(Long.parseLong(values.get(MlopsSetting.HTTP_CALL_TIMEOUT)));
-  }
-
-  /**
-   * Bytes one artifact file may have on GitLab ({@code MLOPS_GITLAB_MAX_FILE_SIZE}; 5 GB, GitLab's documented
-   * per-file limit, by default).
-   */
-  public long gitlabMaxFileSize() {
-    return Long.parseLong(values.get(MlopsSetting.GITLAB_MAX_FILE_SIZE));
   }
 
   /** Bytes one JSON answer may have ({@code MLOPS_HTTP_MAX_RESPONSE_SIZE}; 256 MiB by default). */
@@ -191,21 +187,42 @@ public final class MlopsConfig {
     return Optional.ofNullable(values.get(setting));
   }
 
+  /**
+   * The resolved value of a backend module's setting, by its environment variable's name (for example the GitLab
+   * module's {@code MLOPS_GITLAB_MAX_FILE_SIZE}): the builder's value ({@link Builder#set(String, String)}), else
+   * the system property (the name in lower case with dots, {@code mlops.gitlab.max.file.size}), else the
+   * environment variable. The module that owns the setting validates it and supplies its default. Names of
+   * {@link MlopsSetting}s resolve too.
+   *
+   * @throws ValidationException when {@code environmentVariable} is null or blank
+   */
+  public Optional<String> setting(String environmentVariable) {
+    Arguments.requireNonBlank(environmentVariable, "environmentVariable");
+    for (MlopsSetting s : MlopsSetting.values()) {
+      if (s.environmentVariable().equals(environmentVariable)) {
+        return get(s);
+      }
+    }
+    return Optional.ofNullable(moduleSettings.get(environmentVariable));
+  }
+
   /** A builder starting from this configuration's values. */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.explicit.putAll(values);
+    b.explicitModuleSettings.putAll(moduleSettings);
     return b;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MlopsConfig && ((MlopsConfig) o).values.equals(values);
+    return o instanceof MlopsConfig && ((MlopsConfig) o).values.equals(values)
+        && ((MlopsConfig) o).moduleSettings.equals(moduleSettings);
   }
 
   @Override
   public int hashCode() {
-    return values.hashCode();
+    return values.hashCode() * 31 + moduleSettings.hashCode();
   }
 
   /** Shows every setting; secrets appear as {@code ****}. */
@@ -228,6 +245,7 @@ public final class MlopsConfig {
   /** Builds a {@link MlopsConfig}; every setter overrides system properties and the environment. */
   public static final class Builder {
     private final Map<MlopsSetting, String> explicit = new EnumMap<>(MlopsSetting.class);
+    private final Map<String, String> explicitModuleSettings = new TreeMap<>();
     private Map<String, String> environment = System.getenv();
     private Properties systemProperties = System.getProperties();
 
@@ -279,6 +297,29 @@ public final class MlopsConfig {
       return this;
     }
 
+    /**
+     * Sets a setting by its environment variable's name: one of {@link MlopsSetting}, or a backend module's own
+     * setting such as {@code MLOPS_GITLAB_MAX_FILE_SIZE} (read back with {@link MlopsConfig#setting(String)}).
+     *
+     * @throws ValidationException when either is null, or the name does not start with {@code MLOPS_} or
+     *     {@code MLFLOW_}
+     */
+    public Builder set(String environmentVariable, String value) {
+      Arguments.requireNonBlank(environmentVariable, "environmentVariable");
+      Arguments.requireNonNull(value, "value");
+      for (MlopsSetting s : MlopsSetting.values()) {
+        if (s.environmentVariable().equals(environmentVariable)) {
+          return set(s, value);
+        }
+      }
+      if (!isModuleSettingName(environmentVariable)) {
+        throw new ValidationException("environmentVariable", "setting-name", "A setting's name starts with MLOPS_ "
+            + "or MLFLOW_ and has only capital letters, digits and '_', got '" + environmentVariable + "'");
+      }
+      explicitModuleSettings.put(environmentVariable, value);
+      return this;
+    }
+
     /** Replaces the environment read for unset values (for tests and embedding); default {@link System#getenv()}. */
     public Builder environment(Map<String, String> environment) {
       this.environment = Arguments.requireNonNull(environment, "environment");
@@ -319,8 +360,8 @@ public final class MlopsConfig {
         }
       }
       if (!trackingUriConfigured) {
-        resolved.put(MlopsSetting.TRACKING_URI,
-            defaultTrackingUri(environment, resolved.containsKey(MlopsSetting.TRACKING_TOKEN)));
+        resolved.put(MlopsSetting.TRACKING_URI, BackendProviders.defaultTrackingUri(environment,
+            resolved.containsKey(MlopsSetting.TRACKING_TOKEN)).orElse(MlopsSetting.TRACKING_URI.defaultValue()));
       }
       String tls = resolved.get(MlopsSetting.TRACKING_INSECURE_TLS).trim().toLowerCase(Locale.ROOT);
       if (!tls.equals("true") && !tls.equals("false")) {
@@ -332,7 +373,6 @@ public final class MlopsConfig {
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_CONNECT_TIMEOUT, 1);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_REQUEST_MAX_RETRIES, 0);
       requireNonNegativeInt(resolved, MlopsSetting.HTTP_CALL_TIMEOUT, 0);
-      requirePositiveLong(resolved, MlopsSetting.GITLAB_MAX_FILE_SIZE);
       requireLong(resolved, MlopsSetting.HTTP_MAX_RESPONSE_SIZE, 1, MAX_RESPONSE_SIZE_LIMIT); // one byte array
       requirePositiveLong(resolved, MlopsSetting.ARTIFACT_MAX_DOWNLOAD_SIZE);
       requireNonNegativeLong(resolved, MlopsSetting.HTTP_MIN_TRANSFER_RATE);
@@ -341,7 +381,43 @@ public final class MlopsConfig {
       requireNonNegativeInt(resolved, MlopsSetting.ARTIFACT_MAX_PATH_LENGTH, 1);
       requireNonNegativeInt(resolved, MlopsSetting.ARTIFACT_MAX_ENTRIES, 1);
       parseHeaders(resolved.get(MlopsSetting.HTTP_HEADERS));
-      return new MlopsConfig(resolved);
+      return new MlopsConfig(resolved, resolveModuleSettings());
+    }
+
+    /** Every {@code MLOPS_*}/{@code MLFLOW_*} name that is no {@link MlopsSetting}: builder &gt; property &gt; env. */
+    private Map<String, String> resolveModuleSettings() {
+      Map<String, String> out = new TreeMap<>();
+      for (Map.Entry<String, String> e : environment.entrySet()) {
+        putModuleSetting(out, e.getKey(), e.getValue());
+      }
+      for (String name : systemProperties.stringPropertyNames()) {
+        putModuleSetting(out, name.toUpperCase(Locale.ROOT).replace('.', '_'), systemProperties.getProperty(name));
+      }
+      out.putAll(explicitModuleSettings);
+      return Collections.unmodifiableMap(out);
+    }
+
+    private static void putModuleSetting(Map<String, String> out, String name, String value) {
+      if (value != null && !value.trim().isEmpty() && isModuleSettingName(name) && !isCoreSetting(name)) {
+        out.put(name, value);
+      }
+    }
+
+    private static boolean isCoreSetting(String environmentVariable) {
+      for (MlopsSetting s : MlopsSetting.values()) {
+        if (s.environmentVariable().equals(environmentVariable)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean isModuleSettingName(String name) {
+      boolean prefixed = false;
+      for (String prefix : MODULE_SETTING_PREFIXES) {
+        prefixed |= name.startsWith(prefix) && name.length() > prefix.length();
+      }
+      return prefixed && name.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_');
     }
 
     private static void requireNonNegativeInt(Map<MlopsSetting, String> resolved, MlopsSetting s, int min) {
@@ -379,47 +455,6 @@ public final class MlopsConfig {
       }
       throw new ConfigurationException(s.environmentVariable() + " must be a whole number >= " + min
           + (max == Long.MAX_VALUE ? "" : " and <= " + max) + ", got '" + v + "'");
-    }
-
-    /**
-     * The tracking URI when none is configured. In a GitLab CI job ({@code GITLAB_CI=true}) with a token,
-     * {@code CI_API_V4_URL} and {@code CI_PROJECT_ID}, it is the job's project's MLflow API,
-     * {@code $CI_API_V4_URL/projects/$CI_PROJECT_ID/ml/mlflow} (reference §1 "Tracking URI", §5; GitLab
-     * {@code doc/ci/variables/predefined_variables.md}); anywhere else {@code ./mlruns}. Inside GitLab CI the choice
-     * and its reason are logged at INFO. Only whether a token exists is passed in, so the token cannot reach the log.
-     */
-    static String defaultTrackingUri(Map<String, String> environment, boolean hasToken) {
-      String local = MlopsSetting.TRACKING_URI.defaultValue();
-      String gitlabCi = blankToNull(environment.get("GITLAB_CI"));
-      if (gitlabCi == null || !gitlabCi.trim().equalsIgnoreCase("true")) {
-        return local;
-      }
-      String api = blankToNull(environment.get("CI_API_V4_URL"));
-      String project = blankToNull(environment.get("CI_PROJECT_ID"));
-      String uri;
-      String decision;
-      if (!hasToken) {
-        uri = local;
-        decision = "GitLab CI job without MLFLOW_TRACKING_TOKEN and without MLFLOW_TRACKING_URI: tracking to " + local
-            + ". Set MLFLOW_TRACKING_TOKEN to a project, group or personal access token with the api scope to track "
-            + "to this project's model experiments";
-      } else if (api == null || project == null) {
-        uri = local;
-        decision = "GitLab CI job without MLFLOW_TRACKING_URI, but " + (api == null ? "CI_API_V4_URL" : "CI_PROJECT_ID")
-            + " is not set: tracking to " + local;
-      } else {
-        String apiBase = api.trim();
-        while (apiBase.endsWith("/")) {
-          apiBase = apiBase.substring(0, apiBase.length() - 1);
-        }
-        uri = apiBase + "/projects/" + project.trim() + "/ml/mlflow";
-        decision = "GitLab CI job (GITLAB_CI=true) with MLFLOW_TRACKING_TOKEN set and no MLFLOW_TRACKING_URI: "
-            + "tracking to project " + project.trim() + " at " + uri + " (from CI_API_V4_URL and CI_PROJECT_ID)";
-      }
-      if (!decision.equals(LAST_GITLAB_CI_DECISION.getAndSet(decision))) {
-        LOG.info(decision);
-      }
-      return uri;
     }
 
     private static String blankToNull(String s) {

@@ -12,8 +12,8 @@ import java.util.Locale;
 public enum MlopsSetting {
   /**
    * Where candidates are stored: a path or {@code file:} URI (local store), or an {@code http(s)://} server. When it
-   * is configured nowhere, a GitLab CI job with a token defaults to its project's MLflow API (see
-   * {@link MlopsConfig}); otherwise the default is {@code ./mlruns}.
+   * is configured nowhere, an installed backend module may propose one (the GitLab module does in a GitLab CI job
+   * with a token, see {@link MlopsConfig}); otherwise the default is {@code ./mlruns}.
    */
   TRACKING_URI("MLFLOW_TRACKING_URI", "./mlruns", false),
   /** Bearer token for a tracking server. Secret. */
@@ -41,9 +41,6 @@ public enum MlopsSetting {
   HTTP_CALL_TIMEOUT("MLOPS_HTTP_CALL_TIMEOUT", "300", false),
   /** Extra request headers, {@code Name: value} pairs separated by newlines or {@code ;}. Secret. */
   HTTP_HEADERS("MLOPS_HTTP_HEADERS", null, true),
-  /** Bytes one artifact file may have on GitLab; larger files are refused before upload. GitLab documents 5 GB per
-   * file; an instance's plan limit {@code ml_model_max_file_size} (10 GiB by default) may differ. */
-  GITLAB_MAX_FILE_SIZE("MLOPS_GITLAB_MAX_FILE_SIZE", "5000000000", false),
   /** Bytes one JSON answer of a tracking server may have (256 MiB); a larger one fails with
    * {@link LimitExceededException} instead of filling the heap. */
   HTTP_MAX_RESPONSE_SIZE("MLOPS_HTTP_MAX_RESPONSE_SIZE", "268435456", false),

@@ -1,6 +1,9 @@
 package io.mlops.core;
 
-/** The backend does not implement an operation; the message names the backend and the operation. */
+/**
+ * The backend does not implement an operation; the message names the backend and the operation. Raised by the SDK
+ * before anything is sent, from the backend's {@link io.mlops.core.spi.Capabilities}, so it carries no HTTP status.
+ */
 public class OperationNotSupportedException extends MlopsServiceException {
   private static final long serialVersionUID = 1L;
 
@@ -14,7 +17,7 @@ public class OperationNotSupportedException extends MlopsServiceException {
    * @param operation the operation, e.g. {@code renameExperiment}
    */
   public OperationNotSupportedException(String backend, String operation) {
-    super(501, "NOT_IMPLEMENTED", backend + " does not support " + operation, null);
+    super("NOT_IMPLEMENTED", backend + " does not support " + operation);
     this.backend = backend;
     this.operation = operation;
   }

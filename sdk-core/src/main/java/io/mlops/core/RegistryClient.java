@@ -3,6 +3,7 @@ package io.mlops.core;
 import io.mlops.core.internal.Arguments;
 import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.EntityValidator;
+import io.mlops.core.internal.SemverUniqueness;
 import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.Capabilities;
 import io.mlops.core.spi.Operation;
@@ -162,7 +163,7 @@ public final class RegistryClient implements AutoCloseable {
     if (version.source().trim().isEmpty()) {
       throw new ValidationException("source", "source-empty", "A model version needs a source artifact URI");
     }
-    return store.createModelVersion(version);
+    return SemverUniqueness.create(store, capabilities, version);
   }
 
   /** A version by the backend's id. */

@@ -4,13 +4,26 @@ package io.mlops.core;
 public class ResourceAlreadyExistsException extends MlopsServiceException {
   private static final long serialVersionUID = 1L;
 
-  /** An error with the backend's status, code, message and request id (may be null). */
+  /** A server's refusal: its HTTP status, error code, message and request id (may be null). */
   public ResourceAlreadyExistsException(int statusCode, String errorCode, String serviceMessage, String requestId) {
     super(statusCode, errorCode, serviceMessage, requestId);
   }
 
-  /** An error raised locally with the status and code MLflow's server uses (400, {@code RESOURCE_ALREADY_EXISTS}). */
+  /** A refusal no server sent (the local store, the SDK's checks), with MLflow's code {@code RESOURCE_ALREADY_EXISTS}. */
   public ResourceAlreadyExistsException(String serviceMessage) {
-    this(400, "RESOURCE_ALREADY_EXISTS", serviceMessage, null);
+    super("RESOURCE_ALREADY_EXISTS", serviceMessage);
+  }
+
+  /** A refusal no server sent, with its own error code. */
+  public ResourceAlreadyExistsException(String errorCode, String serviceMessage) {
+    super(errorCode, serviceMessage);
+  }
+
+  /**
+   * A server's refusal told more precisely: {@code answer}'s HTTP status and request id with a clearer code and
+   * message; {@code answer} (may be null) becomes the cause.
+   */
+  public ResourceAlreadyExistsException(String errorCode, String serviceMessage, MlopsServiceException answer) {
+    super(errorCode, serviceMessage, answer);
   }
 }

@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>Instances are thread-safe. {@link #close()} releases the backend's resources.
+ * <p>Instances are thread-safe. {@link #close()} releases the backend's resources when this client opened the
+ * backend; a backend passed to {@link #create(MlopsConfig, Backend)} stays the caller's to close.
  */
 public final class TrackingClient implements AutoCloseable {
   /** The tag MLflow's clients record the user in; {@code user_id} is taken from it. */
@@ -49,6 +50,8 @@ public final class TrackingClient implements AutoCloseable {
   private final MlopsConfig config;
   private final ArtifactWalk artifactWalk;
   private final Backend backend;
+  /** True when this client opened the backend, and so closes it. */
+  private final boolean ownsBackend;
   private final TrackingStore store;
   private final Capabilities capabilities;
   private final EntityValidator validator;
@@ -60,8 +63,9 @@ public final class TrackingClient implements AutoCloseable {
     ClientBackends.register(client -> client.backend);
   }
 
-  private TrackingClient(MlopsConfig config, Backend backend) {
+  private TrackingClient(MlopsConfig config, Backend backend, boolean ownsBackend) {
     this.config = config;
+    this.ownsBackend = ownsBackend;
     this.artifactWalk = new ArtifactWalk(config);
     this.backend = backend;
     this.store = backend.trackingStore();
@@ -77,12 +81,16 @@ public final class TrackingClient implements AutoCloseable {
 
   /** A client for a configuration; the backend is chosen by its tracking URI. */
   public static TrackingClient create(MlopsConfig config) {
-    return new TrackingClient(config, BackendResolver.open(Arguments.requireNonNull(config, "config")));
+    return new TrackingClient(config, BackendResolver.open(Arguments.requireNonNull(config, "config")), true);
   }
 
-  /** A client over an already opened backend (for third-party backends and tests); closing it closes the backend. */
+  /**
+   * A client over an already opened backend (for third-party backends and tests). What the caller passes in, the
+   * caller closes: closing this client leaves the backend open.
+   */
   public static TrackingClient create(MlopsConfig config, Backend backend) {
-    return new TrackingClient(Arguments.requireNonNull(config, "config"), Arguments.requireNonNull(backend, "backend"));
+    return new TrackingClient(Arguments.requireNonNull(config, "config"), Arguments.requireNonNull(backend, "backend"),
+        false);
   }
 
   /** The configuration. */
@@ -93,6 +101,11 @@ public final class TrackingClient implements AutoCloseable {
   /** What the backend supports and its limits. */
   public Capabilities capabilities() {
     return capabilities;
+  }
+
+  /** The backend, for the SDK's own tools in this package that work on its stores ({@link CandidateSync}). */
+  Backend backend() {
+    return backend;
   }
 
   // ---------------------------------------------------------------- experiments
@@ -600,10 +613,10 @@ public final class TrackingClient implements AutoCloseable {
     artifacts.downloadFileAt(uri, ArtifactPaths.normalize(file.path()), target, listedSize(file), listener);
   }
 
-  /** Closes the backend; idempotent. */
+  /** Closes the backend if this client opened it ({@link #create(MlopsConfig)}); idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
+    if (ownsBackend && closed.compareAndSet(false, true)) {
       backend.close();
     }
   }

@@ -60,7 +60,9 @@ class ArgumentValidationTest {
   void configBuilder_nullArguments_areValidationErrorsNamingThem() {
     assertNamesArgument(() -> hermetic().token(null), "token");
     assertNamesArgument(() -> hermetic().basicAuth("alice", null), "password");
-    assertNamesArgument(() -> hermetic().set(null, "x"), "setting");
+    assertNamesArgument(() -> hermetic().set((MlopsSetting) null, "x"), "setting");
+    assertNamesArgument(() -> hermetic().set((String) null, "x"), "environmentVariable");
+    assertNamesArgument(() -> hermetic().set("MLOPS_SOMETHING", null), "value");
     assertNamesArgument(() -> hermetic().set(MlopsSetting.JOURNAL_DIR, null), "value");
     assertNamesArgument(() -> hermetic().environment(null), "environment");
   }

@@ -97,4 +97,37 @@ class MlopsConfigTest {
           .hasMessageContaining(bad.getValue());
     }
   }
+
+  @Test
+  void moduleSettings_resolveByName_builderBeatsPropertyBeatsEnvironment() {
+    Properties props = new Properties();
+    props.setProperty("mlops.some.module.limit", "from-property");
+    Map<String, String> env = Map.of("MLOPS_SOME_MODULE_LIMIT", "from-env", "MLOPS_OTHER", "env-only",
+        "PATH", "/usr/bin", "MLOPS_lower", "not-a-setting-name");
+
+    assertThat(isolated(env, new Properties()).build().setting("MLOPS_SOME_MODULE_LIMIT")).hasValue("from-env");
+    MlopsConfig fromProperty = isolated(env, props).build();
+    assertThat(fromProperty.setting("MLOPS_SOME_MODULE_LIMIT")).hasValue("from-property");
+    assertThat(fromProperty.setting("MLOPS_OTHER")).hasValue("env-only");
+    assertThat(fromProperty.setting("PATH")).isEmpty();
+    assertThat(fromProperty.setting("MLOPS_MISSING")).isEmpty();
+    MlopsConfig explicit = isolated(env, props).set("MLOPS_SOME_MODULE_LIMIT", "from-builder").build();
+    assertThat(explicit.setting("MLOPS_SOME_MODULE_LIMIT")).hasValue("from-builder");
+    // a core setting by name is the core setting
+    assertThat(explicit.setting("MLFLOW_TRACKING_URI")).hasValue("./mlruns");
+    assertThat(isolated(env, props).set("MLFLOW_TRACKING_URI", "/x").build().trackingUri()).isEqualTo("/x");
+    // toBuilder keeps them when the environment is replaced
+    MlopsConfig copy = explicit.toBuilder().environment(Map.of()).systemProperties(new Properties()).build();
+    assertThat(copy.setting("MLOPS_SOME_MODULE_LIMIT")).hasValue("from-builder");
+    assertThat(copy.setting("MLOPS_OTHER")).hasValue("env-only");
+    assertThat(copy).isEqualTo(explicit);
+  }
+
+  @Test
+  void moduleSettings_needAnMlopsOrMlflowName() {
+    for (String bad : new String[] {"GITLAB_CI", "mlops_x", "MLOPS_", "MLOPS_A-B", " MLOPS_A"}) {
+      assertThatThrownBy(() -> isolated(Map.of(), new Properties()).set(bad, "1")).as(bad)
+          .isInstanceOf(ValidationException.class).hasMessageContaining("MLOPS_");
+    }
+  }
 }

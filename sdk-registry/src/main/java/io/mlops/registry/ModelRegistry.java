@@ -59,6 +59,8 @@ public final class ModelRegistry implements AutoCloseable {
   /** Prefix of the tags holding deployment records. */
   public static final String DEPLOYMENT_TAG_PREFIX = "mlops.deployment.";
 
+  /** Opened by this registry, so closed by it (the clients over it do not close what they are given). */
+  private final Backend backend;
   private final TrackingClient tracking;
   private final RegistryClient registry;
   private final Versions versions;
@@ -69,12 +71,12 @@ public final class ModelRegistry implements AutoCloseable {
 
   private ModelRegistry(Builder b) {
     MlopsConfig config = b.config != null ? b.config : MlopsConfig.fromEnvironment();
-    Backend backend = BackendResolver.open(config);
-    this.tracking = TrackingClient.create(config, backend); // owns the backend
+    this.backend = BackendResolver.open(config);
     try {
+      this.tracking = TrackingClient.create(config, backend);
       this.registry = RegistryClient.create(config, backend);
     } catch (RuntimeException e) {
-      tracking.close();
+      backend.close();
       throw e;
     }
     // one job each, behind this facade: naming versions, resolving URIs (cached), promoting, files, metadata
@@ -158,32 +160,6 @@ public final class ModelRegistry implements AutoCloseable {
     registries.forEach((where, r) -> r.registry.searchModels(ModelQuery.all())
         .forEach(m -> out.add(ModelListing.of(where, m))));
     return out;
-  }
-
-  /**
-   * Lists the models of every project of a GitLab group and its subgroups; each row's registry is the project's
-   * full path ({@code my-group/sub/project}). GitLab has no group-level model API, so this lists the group's
-   * projects ({@code GET /api/v4/groups/:id/projects}) and searches each project's registry in turn. Projects whose
-   * registry answers 403 or 404 (the model registry is off, or not readable) are skipped with a WARN.
-   *
-   * <pre>{@code
-   * MlopsConfig config = MlopsConfig.builder().trackingUri("https://gitlab.example.com").token(token).build();
-   * for (ModelListing row : ModelRegistry.listGitlabGroupModels(config, "my-group/ml")) {
-   *   System.out.println(row.registry() + ": " + row.model().name());
-   * }
-   * }</pre>
-   *
-   * @param config the token ({@code read_api} suffices) and any URL on the GitLab instance: its base URL (with the
-   *     relative URL root, if any), its API root or a project's MLflow tracking URI
-   * @param group the group's numeric id or full path, plain ({@code my-group/ml}) or URL-encoded
-   *     ({@code my-group%2Fml})
-   * @throws ValidationException when {@code group} is blank
-   * @throws ResourceNotFoundException when the group does not exist or the token cannot see it
-   * @throws io.mlops.core.PermissionDeniedException when GitLab refuses the token (401)
-   */
-  public static List<ModelListing> listGitlabGroupModels(MlopsConfig config, String group) {
-    return io.mlops.core.internal.gitlab.GitlabGroupModels.list(config, group).stream()
-        .map(m -> ModelListing.of(m.projectPath(), m.model())).collect(Collectors.toList());
   }
 
   // ---------------------------------------------------------------- promotion
@@ -396,7 +372,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    tracking.close();
+    backend.close();
   }
 
   /** Builds a {@link ModelRegistry}. */

@@ -65,8 +65,7 @@ final class Promoter {
       NewModelVersion.Builder nv = NewModelVersion.builder().modelName(name)
           .source(path.isEmpty() ? root : root + "/" + path).candidateId(candidate.id()).tags(tags);
       promotion.description().ifPresent(nv::description);
-      ModelVersion created = registry.createModelVersion(nv.build());
-      ensureUnique(name, semver.getVersion(), created);
+      ModelVersion created = registry.createModelVersion(nv.build()); // keeps the semver unique (SemverUniqueness)
       resolver.invalidate(name);
       return versions.toRegistered(created);
     } catch (RuntimeException e) {
@@ -96,17 +95,10 @@ final class Promoter {
     }
   }
 
-  /** The version a spec names, checked against the existing ones. */
+  /** The version a spec names: the exact one, or the bump of the latest release among the existing ones. */
   static Semver nextVersion(String model, VersionSpec spec, List<RegisteredVersion> existing) {
     if (spec.exact().isPresent()) {
-      Semver v = spec.exact().get();
-      for (RegisteredVersion r : existing) {
-        if (!r.semver().isEmpty() && Semver.parse(r.semver()).isEquivalentTo(v)) {
-          throw new ResourceAlreadyExistsException("Version " + v.getVersion() + " of model '" + model
-              + "' already exists (backend version " + r.backendVersion() + ")");
-        }
-      }
-      return v;
+      return spec.exact().get(); // taken or not: RegistryClient.createModelVersion decides (SemverUniqueness)
     }
     Bump bump = spec.bumpKind().get();
     // Versions without a semantic version (MLflow's numbered ones) are not releases to bump: 3 is not 3.0.0.
@@ -134,30 +126,6 @@ final class Promoter {
       }
     }
     return Semver.parse(prefix + next);
-  }
-
-  /**
-   * Two processes may promote the same version at the same moment. Both versions exist for an instant; the one
-   * with the lower backend number was committed first (backends number versions max+1), so it wins and the other
-   * is removed again. "The same version" is semver equivalence, as for the check before creating (build metadata
-   * does not count: 1.0.0 and 1.0.0+build.7 are one version), not equality of the tag strings.
-   */
-  private void ensureUnique(String name, String semver, ModelVersion mine) {
-    Semver wanted = Semver.parse(semver);
-    List<ModelVersion> same = registry.listModelVersions(name).stream()
-        .filter(v -> v.version().equals(mine.version()) || v.semver().map(Semver::parse)
-            .map(s -> s.isEquivalentTo(wanted)).orElse(false))
-        .collect(Collectors.toList());
-    Optional<ModelVersion> first = same.stream().min(Comparator.comparingLong(v -> Versions.number(v.version())));
-    if (first.isPresent() && !first.get().version().equals(mine.version())) {
-      try {
-        registry.deleteModelVersion(name, mine.version());
-      } finally {
-        resolver.invalidate(name);
-      }
-      throw new ResourceAlreadyExistsException("Version " + semver + " of model '" + name
-          + "' already exists: another promotion created it first (backend version " + first.get().version() + ")");
-    }
   }
 
   private boolean artifactExists(String candidateId, String path) {

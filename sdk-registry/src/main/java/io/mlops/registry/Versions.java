@@ -63,8 +63,8 @@ final class Versions {
       try {
         return toRegistered(registry.getModelVersion(modelName, number));
       } catch (ResourceNotFoundException e) {
-        throw new ResourceNotFoundException(e.statusCode(), e.errorCode(), "Model '" + modelName
-            + "' has no version number " + number + " (" + e.serviceMessage() + ")", e.requestId().orElse(null));
+        throw new ResourceNotFoundException(e.errorCode(), "Model '" + modelName
+            + "' has no version number " + number + " (" + e.serviceMessage() + ")", e);
       }
     }
     return list(modelName, true).stream()

@@ -7,7 +7,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.mlops.core.CandidateInfo;
 import io.mlops.core.ModelVersion;
 import io.mlops.core.OperationNotSupportedException;
-import io.mlops.core.internal.gitlab.GitlabFake;
+import io.mlops.gitlab.internal.GitlabFake;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;

@@ -12,8 +12,8 @@ import io.mlops.core.ValidationException;
 import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.ClientBackends;
 import io.mlops.core.internal.EntityValidator;
+import io.mlops.core.internal.TrackingUris;
 import io.mlops.core.spi.Backend;
-import io.mlops.core.internal.local.LocalBackendProvider;
 import io.mlops.core.internal.Backoff;
 import io.mlops.tracking.internal.DiscardingBackend;
 import io.mlops.tracking.internal.Journal;
@@ -212,7 +212,7 @@ public final class Tracker implements AutoCloseable {
     }
     String uri = config.trackingUri();
     if (!uri.contains("://") || uri.toLowerCase(Locale.ROOT).startsWith("file:")) {
-      uri = LocalBackendProvider.toPath(uri).toAbsolutePath().normalize().toString();
+      uri = TrackingUris.localPath(uri).toAbsolutePath().normalize().toString();
     }
     return Paths.get(System.getProperty("user.home"), ".mlops", "journal", io.mlops.core.internal.Sha256.hex(uri, 8));
   }

@@ -9,7 +9,7 @@ import io.mlops.core.Metric;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.NewCandidate;
 import io.mlops.core.TrackingClient;
-import io.mlops.core.internal.mlflow.MlflowServer;
+import io.mlops.mlflow.internal.MlflowServer;
 import io.mlops.tracking.support.CountingProxy;
 import java.nio.file.Path;
 import java.time.Duration;

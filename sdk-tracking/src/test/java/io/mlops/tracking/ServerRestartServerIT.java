@@ -7,7 +7,7 @@ import io.mlops.core.Metric;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.MlopsSetting;
 import io.mlops.core.TrackingClient;
-import io.mlops.core.internal.mlflow.MlflowServer;
+import io.mlops.mlflow.internal.MlflowServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

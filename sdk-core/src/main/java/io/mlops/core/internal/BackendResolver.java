@@ -7,9 +7,12 @@ import io.mlops.core.spi.BackendProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceLoader;
 
-/** Picks the {@link BackendProvider} that scores a tracking URI highest, through {@link ServiceLoader}. */
+/**
+ * Picks the installed {@link BackendProvider} that scores a tracking URI highest. A URI that an official backend
+ * module would serve but which is not installed fails with a {@link ConfigurationException} naming the Maven
+ * artifact to add ({@link BackendModule}).
+ */
 public final class BackendResolver {
   private BackendResolver() {}
 
@@ -19,17 +22,29 @@ public final class BackendResolver {
    * @throws ConfigurationException when no provider understands the URI
    */
   public static Backend open(MlopsConfig config) {
+    return open(config, BackendProviders.installed());
+  }
+
+  /** {@link #open(MlopsConfig)} among the given providers. */
+  static Backend open(MlopsConfig config, List<BackendProvider> providers) {
     String uri = config.trackingUri();
     BackendProvider best = null;
     int bestScore = 0;
     List<String> names = new ArrayList<>();
-    for (BackendProvider p : ServiceLoader.load(BackendProvider.class, BackendResolver.class.getClassLoader())) {
+    for (BackendProvider p : providers) {
       names.add(p.name());
       int score = p.score(uri);
       if (score > bestScore) {
         best = p;
         bestScore = score;
       }
+    }
+    BackendModule missing = BackendModule.serving(uri);
+    if (missing != null && (best == null || bestScore < missing.score()) && !names.contains(missing.providerName())) {
+      throw new ConfigurationException("The tracking URI '" + UriCredentials.strip(uri) + "' needs the "
+          + missing.displayName() + " backend, which is not on the class path (installed backends: " + names
+          + "). Add the dependency " + missing.coordinates() + " (with the BOM io.mlops:mlops-sdk-bom for its "
+          + "version); in a shaded jar, merge META-INF/services files.");
     }
     if (best == null) {
       String meaning = unsupportedMlflowMeaning(uri);

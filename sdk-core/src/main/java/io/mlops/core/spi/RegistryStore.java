@@ -38,7 +38,18 @@ public interface RegistryStore {
   /** Deletes a model tag. */
   void deleteModelTag(String name, String key);
 
-  /** Creates a version; the backend assigns its id. */
+  /**
+   * Creates a version; the backend assigns its id. The store creates what it is asked to, tags included in the
+   * same step (a version is never visible without its {@value ModelVersion#SEMVER_TAG} tag).
+   *
+   * <p>Semantic versions are unique per model, and the SDK enforces that in one place for every backend
+   * ({@code RegistryClient.createModelVersion}: check, create, check again, the lowest version number wins). A
+   * store must not check it itself, but it must give the SDK what that protocol needs: a later create gets a larger
+   * version number than every version committed before it ({@code max + 1}, deleted versions included or not),
+   * {@link #listModelVersions} sees a created version at once, and {@link #deleteModelVersion} works when the
+   * capabilities say so. A server that refuses a duplicate by itself (GitLab's versions are unique) reports that
+   * as {@link io.mlops.core.ResourceAlreadyExistsException}.
+   */
   ModelVersion createModelVersion(NewModelVersion version);
 
   /** A version by its backend id. */

@@ -21,6 +21,14 @@ import java.util.Optional;
  * codes ({@link io.mlops.core.ResourceNotFoundException} for an unknown id, ...).
  */
 public interface TrackingStore {
+  /**
+   * A tag a backend may set on every candidate it creates, holding a client-generated id: when a create request
+   * gets no answer, the backend looks for a candidate with this tag before creating again, so a lost response
+   * leaves no duplicate. It is the backend's bookkeeping: tools that copy candidates ({@code CandidateSync}) do not
+   * copy it.
+   */
+  String CLIENT_REQUEST_ID_TAG = "mlops.client_request_id";
+
   /** Creates an experiment and returns its id. */
   String createExperiment(String name, Optional<String> artifactLocation, Map<String, String> tags);
 

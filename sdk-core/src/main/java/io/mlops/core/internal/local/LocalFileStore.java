@@ -28,12 +28,12 @@ import io.mlops.core.TransferListener;
 import io.mlops.core.TransportException;
 import io.mlops.core.ViewType;
 import io.mlops.core.internal.ArtifactPaths;
+import io.mlops.core.internal.CandidateNaming;
 import io.mlops.core.internal.EntityValidator;
-import io.mlops.core.internal.search.CandidateFilter;
-import io.mlops.core.internal.search.CandidateOrdering;
-import io.mlops.core.internal.search.ExperimentFilter;
-import io.mlops.core.internal.search.ExperimentOrdering;
+import io.mlops.core.internal.LatestMetric;
+import io.mlops.core.internal.ParamConflicts;
 import io.mlops.core.internal.search.PageTokens;
+import io.mlops.core.internal.search.SearchPages;
 import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.TrackingStore;
 import java.io.IOException;
@@ -82,7 +82,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
   static final String PARAMS = "params";
   static final String TAGS = "tags";
   static final String ARTIFACTS = "artifacts";
-  private static final String MLFLOW_RUN_NAME = "mlflow.runName";
+  private static final String MLFLOW_RUN_NAME = CandidateNaming.RUN_NAME_TAG;
   private static final String UPLOAD_PREFIX = ".mlops-upload-";
   // Folders of the root and of an experiment that are not experiments or runs (FileStore.RESERVED_EXPERIMENT_FOLDERS).
   private static final Set<String> RESERVED_ROOT = new HashSet<>(Arrays.asList(TRASH, "models"));
@@ -160,7 +160,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
       }
       String id;
       do {
-        id = RandomNames.experimentId();
+        id = io.mlops.core.internal.RandomNames.experimentId();
       } while (Files.exists(root.resolve(id)) || Files.exists(trash.resolve(id)));
       writeNewExperiment(id, name, artifactLocation, tags);
       return id;
@@ -210,12 +210,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
 
   @Override
   public Page<Experiment> searchExperiments(ExperimentQuery query) {
-    ExperimentFilter filter = ExperimentFilter.parse(query.filter().orElse(null));
-    List<Experiment> matching = allExperiments(query.viewType()).stream()
-        .filter(filter::matches)
-        .sorted(ExperimentOrdering.parse(query.orderBy()))
-        .collect(Collectors.toList());
-    return PageTokens.page(matching, query.maxResults(), query.pageToken());
+    return SearchPages.experiments(allExperiments(query.viewType()), query);
   }
 
   @Override
@@ -381,12 +376,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
           "Could not create candidate under non-active experiment with ID " + candidate.experimentId());
     }
     Map<String, String> tags = new LinkedHashMap<>(candidate.tags());
-    String tagName = tags.get(MLFLOW_RUN_NAME);
-    if (candidate.name().isPresent() && tagName != null && !candidate.name().get().equals(tagName)) {
-      throw new InvalidParameterException("Both the candidate name '" + candidate.name().get()
-          + "' and the mlflow.runName tag '" + tagName + "' are given, with different values");
-    }
-    String name = candidate.name().orElse(tagName != null ? tagName : RandomNames.candidateName());
+    String name = CandidateNaming.nameOf(candidate);
     tags.put(MLFLOW_RUN_NAME, name);
     String id = UUID.randomUUID().toString().replace("-", "");
     Path runDir = expDir.resolve(id);
@@ -472,8 +462,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
 
   @Override
   public Page<Candidate> searchCandidates(CandidateQuery query) {
-    CandidateFilter filter = CandidateFilter.parse(query.filter().orElse(null));
-    List<Candidate> matching = new ArrayList<>();
+    List<Candidate> inView = new ArrayList<>();
     for (String experimentId : query.experimentIds()) {
       Optional<Path> expDir = experimentDir(experimentId);
       if (!expDir.isPresent()) {
@@ -489,14 +478,10 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
         if (!info.experimentId().equals(experimentId) || !query.viewType().includes(info.lifecycleStage())) {
           continue;
         }
-        Candidate c = Candidate.of(info, readData(runDir));
-        if (filter.matches(c)) {
-          matching.add(c);
-        }
+        inView.add(Candidate.of(info, readData(runDir)));
       }
     }
-    matching.sort(CandidateOrdering.parse(query.orderBy()));
-    return PageTokens.page(matching, query.maxResults(), query.pageToken());
+    return SearchPages.candidates(inView, query);
   }
 
   @Override
@@ -514,12 +499,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
   public void logBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
     Path runDir = runDir(candidateId);
     requireActive(runDir, candidateId);
-    Set<String> seen = params.isEmpty() ? Set.of() : new HashSet<>();
-    for (Param p : params) {
-      if (!seen.add(p.key())) {
-        throw new InvalidParameterException("Duplicate param key '" + p.key() + "' in one batch");
-      }
-    }
+    ParamConflicts.requireDistinctKeys(params);
     // A refusal writes nothing (the TrackingStore contract): every key must fit in the folders, and no param may
     // change, before the first byte is written, so that a caller isolating the offending entry can send the rest
     // again without doubling a metric line. Metrics go last: params are write-once and tags last-write-wins, so
@@ -549,33 +529,21 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
     for (Param p : params) {
       Path file = KeyFolders.keyFile(paramDir, p.key());
       if (Files.isRegularFile(file)) {
-        conflict(p, io(() -> AtomicFiles.readString(file))).ifPresent(conflicts::add);
+        ParamConflicts.conflict(p, io(() -> AtomicFiles.readString(file))).ifPresent(conflicts::add);
       }
     }
-    throwIfConflicts(candidateId, conflicts);
+    ParamConflicts.throwIfAny(candidateId, conflicts);
     for (Param p : params) {
       Optional<String> existing =
           io(() -> AtomicFiles.createOnce(KeyFolders.keyFile(paramDir, p.key()), utf8(p.value()), runDir));
-      existing.flatMap(v -> conflict(p, v)).ifPresent(conflicts::add); // a concurrent writer came first
+      existing.flatMap(v -> ParamConflicts.conflict(p, v)).ifPresent(conflicts::add); // a concurrent writer came first
     }
-    throwIfConflicts(candidateId, conflicts);
+    ParamConflicts.throwIfAny(candidateId, conflicts);
     for (Tag t : tags) {
       ioRun(() -> AtomicFiles.replace(KeyFolders.keyFile(tagDir, t.key()), utf8(t.value()), runDir));
       if (t.key().equals(MLFLOW_RUN_NAME)) {
         withCandidateLock(runDir, () -> updateMeta(runDir, meta -> meta.put("run_name", t.value())));
       }
-    }
-  }
-
-  private static Optional<String> conflict(Param p, String existing) {
-    return existing.equals(p.value()) ? Optional.empty() : Optional.of("Param with key='" + p.key()
-        + "' was already logged with value='" + existing + "'; attempted logging new value '" + p.value() + "'");
-  }
-
-  private static void throwIfConflicts(String candidateId, List<String> conflicts) {
-    if (!conflicts.isEmpty()) {
-      throw new InvalidParameterException("Changing param values is not allowed (candidate " + candidateId + "). "
-          + String.join("; ", conflicts));
     }
   }
 
@@ -658,7 +626,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoC
     Path metricsDir = runDir.resolve(METRICS);
     for (String key : KeyFolders.keys(metricsDir)) {
       List<Metric> points = io(() -> MetricLines.read(KeyFolders.keyFile(metricsDir, key), key));
-      Metric best = MetricLines.latest(points);
+      Metric best = LatestMetric.of(points);
       if (best != null) {
         latest.put(key, best);
       }

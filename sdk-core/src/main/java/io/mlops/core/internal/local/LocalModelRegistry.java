@@ -14,9 +14,11 @@ import io.mlops.core.ResourceAlreadyExistsException;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.core.SerializationException;
 import io.mlops.core.TransportException;
+import io.mlops.core.internal.ModelNames;
+import io.mlops.core.internal.VersionNumbers;
 import io.mlops.core.internal.search.ModelFilter;
-import io.mlops.core.internal.search.ModelOrdering;
 import io.mlops.core.internal.search.PageTokens;
+import io.mlops.core.internal.search.SearchPages;
 import io.mlops.core.spi.RegistryStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +34,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -79,7 +80,7 @@ public final class LocalModelRegistry implements RegistryStore {
   private static final String STAGING_PREFIX = RESERVED_PREFIX + "new-";
   private static final String GHOST_PREFIX = RESERVED_PREFIX + "deleted-";
   /** {@code SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD} of {@code mlflow/store/model_registry/__init__.py}. */
-  static final int MAX_SEARCH_RESULTS = 1000;
+  static final int MAX_SEARCH_RESULTS = SearchPages.MAX_MODEL_RESULTS;
   /** Versions per page of {@link #listModelVersions}. */
   static final int VERSION_PAGE_SIZE = 1000;
   /** {@code IS_PROMPT_TAG_KEY}: MLflow keeps prompts as registered models with this tag and hides them from search. */
@@ -175,13 +176,7 @@ public final class LocalModelRegistry implements RegistryStore {
   @Override
   public Page<Model> searchModels(ModelQuery query) {
     // FileStore.search_registered_models: reject max_results over the threshold, filter, sort, offset-paginate.
-    if (query.maxResults() > MAX_SEARCH_RESULTS) {
-      throw new InvalidParameterException("Invalid value for request parameter max_results. It must be at most "
-          + MAX_SEARCH_RESULTS + ", but got value " + query.maxResults());
-    }
-    Predicate<Model> filter = ModelFilter.parse(query.filter().orElse(null));
-    Comparator<Model> order = ModelOrdering.parse(query.orderBy());
-    List<Model> matching = new ArrayList<>();
+    List<Model> all = new ArrayList<>();
     for (Path dir : KeyFolders.subdirectories(models)) {
       if (dir.getFileName().toString().startsWith(RESERVED_PREFIX) || !isModel(dir)) {
         continue;
@@ -192,12 +187,9 @@ public final class LocalModelRegistry implements RegistryStore {
       } catch (SerializationException | TransportException e) {
         continue; // deleted while we listed, or malformed: not a model to show
       }
-      if (filter.test(m)) {
-        matching.add(m);
-      }
+      all.add(m);
     }
-    matching.sort(order);
-    return PageTokens.page(matching, query.maxResults(), query.pageToken());
+    return SearchPages.models(all, query);
   }
 
   @Override
@@ -290,19 +282,7 @@ public final class LocalModelRegistry implements RegistryStore {
     return locked(() -> {
       Path dir = requireModel(name);
       removeLeftovers(dir, STAGING_PREFIX);
-      // A semantic version is unique per model. Under the store lock this check and the create are one step, so
-      // two processes promoting the same version cannot both succeed.
-      String semver = version.tags().get(ModelVersion.SEMVER_TAG);
-      if (semver != null) {
-        for (Path v : versionDirs(dir)) {
-          Map<String, Object> vm = readMeta(v);
-          if (!STAGE_DELETED.equals(text(vm.get("current_stage"), ""))
-              && semver.equals(KeyFolders.read(v.resolve(TAGS)).get(ModelVersion.SEMVER_TAG))) {
-            throw new ResourceAlreadyExistsException("Version " + semver + " of model '" + name
-                + "' already exists (version-" + versionNumber(v) + ")");
-          }
-        }
-      }
+      // Semantic versions are kept unique by the SDK (SemverUniqueness), the RegistryStore contract.
       // FileStore.create_model_version's next_version: max over every version folder, deleted ones included,
       // plus one; so a number is never given twice. The lock makes read-max and create one step.
       long number = highestVersion(dir) + 1;
@@ -608,11 +588,7 @@ public final class LocalModelRegistry implements RegistryStore {
    * {@code "02"} are version 2.
    */
   static long parseVersion(String version) {
-    try {
-      return Long.parseLong(version.trim());
-    } catch (NumberFormatException | NullPointerException e) {
-      throw new InvalidParameterException("Parameter 'version' must be an integer, got '" + version + "'.");
-    }
+    return VersionNumbers.parse(version);
   }
 
   // ---------------------------------------------------------------- writing
@@ -714,12 +690,7 @@ public final class LocalModelRegistry implements RegistryStore {
    * starting with {@value #RESERVED_PREFIX} is kept for this store's temporary folders.
    */
   static void checkName(String name) {
-    if (name == null || name.trim().isEmpty()) {
-      throw new InvalidParameterException("Missing value for required parameter 'name'.");
-    }
-    if (name.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
-      throw new InvalidParameterException("Invalid model name '" + name + "'. Names cannot contain '/' or ':'.");
-    }
+    ModelNames.check(name);
     if (name.indexOf('\\') >= 0) {
       throw new InvalidParameterException(
           "Invalid name: '" + name + "'. Registered model name cannot contain path separator");

@@ -113,38 +113,6 @@ final class MetricLines {
     }
   }
 
-  /**
-   * The latest point of a history in file order, as {@code FileStore._get_metric_from_file} picks it:
-   * {@code max(points, key=lambda m: (m.step, m.timestamp, m.value))}. Python's {@code max} keeps the first of
-   * equal keys and replaces it only by a strictly greater key, and the tuples compare with Python's float
-   * operators, so on a tie of step and timestamp the earlier point stays when the values are equal ({@code -0.0} and
-   * {@code 0.0} included) and whenever either value is NaN (NaN is neither greater nor smaller than anything). Hence
-   * {@code 0.5, NaN} keeps 0.5, {@code NaN, 0.5} keeps NaN, and {@code NaN, 1.0, 2.0} keeps NaN although 2.0 &gt;
-   * 1.0. Returns null for an empty history.
-   */
-  static Metric latest(List<Metric> points) {
-    Metric best = null;
-    for (Metric m : points) {
-      if (best == null || isGreater(m, best)) {
-        best = m;
-      }
-    }
-    return best;
-  }
-
-  /** Python's {@code (a.step, a.timestamp, a.value) > (b.step, b.timestamp, b.value)}. */
-  private static boolean isGreater(Metric a, Metric b) {
-    if (a.step() != b.step()) {
-      return a.step() > b.step();
-    }
-    if (a.timestamp() != b.timestamp()) {
-      return a.timestamp() > b.timestamp();
-    }
-    // Python compares the first elements that are not ==; NaN is never == (nor >), -0.0 == 0.0. The primitive
-    // operator has exactly these semantics, where Double.compare would rank NaN highest and -0.0 below 0.0.
-    return a.value() > b.value();
-  }
-
   private static Metric parse(String key, String text, int start, int end) {
     String line = text.substring(start, end).trim();
     if (line.isEmpty()) {

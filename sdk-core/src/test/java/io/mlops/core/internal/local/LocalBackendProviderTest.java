@@ -1,5 +1,6 @@
 package io.mlops.core.internal.local;
 
+import io.mlops.core.internal.TrackingUris;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,10 +30,10 @@ class LocalBackendProviderTest {
 
   @Test
   void toPath_acceptsRelativeAndAbsoluteFileUris() {
-    assertThat(LocalBackendProvider.toPath("file:./mlruns")).isEqualTo(Paths.get("./mlruns"));
-    assertThat(LocalBackendProvider.toPath("file:mlruns")).isEqualTo(Paths.get("mlruns"));
-    assertThat(LocalBackendProvider.toPath("file:///data/my%20runs")).isEqualTo(Paths.get("/data/my runs"));
-    assertThatThrownBy(() -> LocalBackendProvider.toPath("file://host:bad/x"))
+    assertThat(TrackingUris.localPath("file:./mlruns")).isEqualTo(Paths.get("./mlruns"));
+    assertThat(TrackingUris.localPath("file:mlruns")).isEqualTo(Paths.get("mlruns"));
+    assertThat(TrackingUris.localPath("file:///data/my%20runs")).isEqualTo(Paths.get("/data/my runs"));
+    assertThatThrownBy(() -> TrackingUris.localPath("file://host:bad/x"))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("file://host:bad/x");
   }
 

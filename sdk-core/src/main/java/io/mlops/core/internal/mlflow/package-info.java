@@ -1,2 +1,0 @@
-/** The MLflow REST backend: transport, JSON codecs, tracking and artifact stores. <b>Not API.</b> */
-package io.mlops.core.internal.mlflow;
