@@ -534,20 +534,24 @@ public final class LogPipeline implements AutoCloseable {
     if (p.isEmpty()) {
       return;
     }
-    // The record takes the lists over (a store may keep what it is given; nothing is copied) and the candidate
-    // gets fresh ones, the metrics' sized for a whole batch so that filling it never grows an array. The delivery
-    // splits a batch further at the backend's size limits when it must.
+    // The record takes the lists over (nothing is copied; a store may keep what it is given) and, once it is
+    // delivered or journaled, the candidate gets fresh ones, the metrics' sized for a whole batch so that filling it
+    // never grows an array. Should the delivery throw, the entries stay pending, as they did when they were copied.
+    // The delivery splits a batch further at the backend's size limits when it must.
     List<Metric> metrics = p.metrics;
-    List<Param> params = p.params.isEmpty() ? List.of() : p.params;
-    List<Tag> tags = p.tags.isEmpty() ? List.of() : p.tags;
-    p.metrics = metrics.isEmpty() ? metrics : new ArrayList<>(metricBatch);
+    List<Param> params = p.params;
+    List<Tag> tags = p.tags;
+    deliver(JournalRecord.batch(c.id, metrics.isEmpty() ? List.of() : metrics, params.isEmpty() ? List.of() : params,
+        tags.isEmpty() ? List.of() : tags));
+    if (!metrics.isEmpty()) {
+      p.metrics = new ArrayList<>(metricBatch);
+    }
     if (!params.isEmpty()) {
       p.params = new ArrayList<>();
     }
     if (!tags.isEmpty()) {
       p.tags = new ArrayList<>();
     }
-    deliver(JournalRecord.batch(c.id, metrics.isEmpty() ? List.of() : metrics, params, tags));
   }
 
   /**
