@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded: at most {@value #MAX_CANDIDATES} candidates with at most {@value #MAX_KEYS_PER_CANDIDATE} open files
  * each; the least recently used candidate (or key) is closed when a new one would exceed that. A candidate's files
  * close when it ends or is deleted ({@link #close(String)}), all of them when the store closes.
+ *
+ * <p>One difference from opening the file per batch: a metric file that another program deletes (not renames:
+ * moving a run's folder keeps the file) while this store holds it open receives the following appends in the
+ * deleted file, until the candidate ends or its file is evicted. Neither MLflow nor this SDK deletes the metric
+ * files of an active run.
  */
 final class MetricAppenders implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricAppenders.class);
