@@ -2,6 +2,7 @@ package io.mlops.benchmarks;
 
 import io.mlops.core.Metric;
 import io.mlops.core.TrackingClient;
+import io.mlops.core.internal.local.MetricLineEncoder;
 import io.mlops.tracking.ActiveCandidate;
 import io.mlops.tracking.FlushResult;
 import io.mlops.tracking.FullQueuePolicy;
@@ -114,9 +115,13 @@ public final class ThroughputHarness {
     }
 
     Row appendLimit = null;
+    Row layoutLimit = null;
     if (o.backend == BenchmarkTracker.Kind.LOCAL) {
-      appendLimit = runAppendLimit((long) o.candidates * o.keys * o.steps);
+      runAppendLimit(Math.min(o.warmupPoints, (long) o.candidates * o.keys * o.steps), o.keys, o.steps, false);
+      appendLimit = runAppendLimit((long) o.candidates * o.keys * o.steps, o.keys, o.steps, true);
       rows.add(appendLimit);
+      layoutLimit = runLayoutLimit(o.candidates, o.keys, o.steps);
+      rows.add(layoutLimit);
     }
 
     if (!o.skipMlflow) {
@@ -135,6 +140,9 @@ public final class ThroughputHarness {
         double share = r.rate() / appendLimit.rate();
         System.out.printf("Target: >= 80 %% of the append limit (%,.0f points/s), %s: %.0f %% -> %s%n",
             appendLimit.rate(), r.workload, share * 100, share >= 0.8 ? "MET" : "MISSED");
+        double layoutShare = r.rate() / layoutLimit.rate();
+        System.out.printf("  (share of the store-layout limit, %,.0f points/s: %.0f %%)%n", layoutLimit.rate(),
+            layoutShare * 100);
       }
     }
     if (!ok) {
@@ -146,11 +154,14 @@ public final class ThroughputHarness {
   // ------------------------------------------------------------------ the append limit
 
   /**
-   * What the disk and the JDK allow with no SDK code: format {@code "<ts> <value> <step>\n"} lines with
-   * {@code Double.toString} and append them to one file, 1,000 lines per write (the local store's batch), as many
-   * points as the Java workload logs. The SDK's sustained rate into the local store is quoted as a share of this.
+   * What the disk and the JDK allow with no SDK code around the store's own line formatting: the same points as
+   * the Java workload ({@code 1/(step+1) + key index}, step by step, key by key) encoded as
+   * {@code "<ts> <value> <step>\n"} lines with the store's encoder ({@link MetricLineEncoder}: the same shortest
+   * doubles, straight into bytes) into one reused buffer, and appended to one file, 1,000 lines per write on an
+   * append-mode channel: how a well-written direct writer appends. The SDK's sustained rate into the local store is
+   * quoted as a share of this. A run with {@code report} false is an untimed warm-up (the SDK's runs have one).
    */
-  private static Row runAppendLimit(long points) throws IOException {
+  private static Row runAppendLimit(long points, int keys, int steps, boolean report) throws IOException {
     Path dir = java.nio.file.Files.createTempDirectory("mlops-append-limit-");
     try {
       Path file = dir.resolve("loss");
@@ -158,25 +169,90 @@ public final class ThroughputHarness {
       try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
           java.nio.file.StandardOpenOption.APPEND)) {
-        StringBuilder lines = new StringBuilder(64 * 1000);
-        long ts = 1_700_000_000_000L;
+        byte[] lines = new byte[1000 * MetricLineEncoder.MAX_LINE_BYTES];
+        java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(lines);
+        int length = 0;
+        long ts = System.currentTimeMillis();
         for (long i = 0; i < points; i++) {
-          lines.append(ts + i / 1000).append(' ').append(Double.toString(1.0 / (i % 997 + 1))).append(' ').append(i)
-              .append('\n');
+          long step = (i / keys) % steps;
+          double value = 1.0 / (step + 1) + (i % keys);
+          length = MetricLineEncoder.encode(lines, length, ts + i / 1_000_000, value, step);
           if ((i + 1) % 1000 == 0 || i == points - 1) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(
-                lines.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            while (buf.hasRemaining()) {
-              ch.write(buf);
+            view.clear();
+            view.limit(length);
+            while (view.hasRemaining()) {
+              ch.write(view);
             }
-            lines.setLength(0);
+            length = 0;
           }
         }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      if (!report) {
+        return null; // the untimed warm-up of the JIT
+      }
       System.out.printf("%nAppend limit (no SDK): %,d lines formatted and appended to one file in %.3f s = %,.0f "
           + "points/s%n", points, seconds, points / seconds);
       return new Row("append limit: format + append lines, no SDK code", "one file", points, seconds, "-");
+    } finally {
+      BenchmarkTracker.deleteRecursively(dir);
+    }
+  }
+
+  /**
+   * The append limit for the store's own file layout: the same points written as a direct writer with no SDK code
+   * would write MLflow's file store, one file per candidate and key ({@code c<n>/metrics/<key>}, created on the
+   * first write), each key's lines encoded with the store's encoder into a buffer of its own and appended 1,000
+   * lines per write, in the Java workload's logging order (candidate by candidate, step by step, key by key).
+   * Unlike {@link #runAppendLimit} it pays for creating the files, which the SDK's local store must create too.
+   */
+  private static Row runLayoutLimit(int candidates, int keys, int steps) throws IOException {
+    Path dir = java.nio.file.Files.createTempDirectory("mlops-layout-limit-");
+    long points = (long) candidates * keys * steps;
+    try {
+      byte[][] lines = new byte[keys][1000 * MetricLineEncoder.MAX_LINE_BYTES];
+      int[] length = new int[keys];
+      int[] count = new int[keys];
+      java.nio.ByteBuffer[] views = new java.nio.ByteBuffer[keys];
+      for (int k = 0; k < keys; k++) {
+        views[k] = java.nio.ByteBuffer.wrap(lines[k]);
+      }
+      java.nio.channels.FileChannel[] channels = new java.nio.channels.FileChannel[keys];
+      long ts = System.currentTimeMillis();
+      long t0 = System.nanoTime();
+      for (int c = 0; c < candidates; c++) {
+        Path metrics = dir.resolve("c" + c).resolve("metrics");
+        java.nio.file.Files.createDirectories(metrics);
+        for (int s = 0; s < steps; s++) {
+          double base = 1.0 / (s + 1);
+          for (int k = 0; k < keys; k++) {
+            length[k] = MetricLineEncoder.encode(lines[k], length[k], ts, base + k, s);
+            if (++count[k] == 1000 || s == steps - 1) {
+              if (channels[k] == null) {
+                channels[k] = java.nio.channels.FileChannel.open(metrics.resolve("metric_" + k),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.APPEND);
+              }
+              views[k].clear();
+              views[k].limit(length[k]);
+              while (views[k].hasRemaining()) {
+                channels[k].write(views[k]);
+              }
+              length[k] = 0;
+              count[k] = 0;
+            }
+          }
+        }
+        for (int k = 0; k < keys; k++) {
+          channels[k].close();
+          channels[k] = null;
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("Append limit in the store's layout (no SDK): %,d lines into %,d files in %.3f s = %,.0f "
+          + "points/s%n", points, candidates * keys, seconds, points / seconds);
+      return new Row("append limit: store layout, " + candidates * keys + " files, no SDK code", "local files",
+          points, seconds, "-");
     } finally {
       BenchmarkTracker.deleteRecursively(dir);
     }

@@ -5,7 +5,7 @@ import io.mlops.core.internal.Arguments;
 import io.mlops.core.internal.ArtifactWalk;
 import io.mlops.core.internal.BackendResolver;
 import io.mlops.core.internal.BatchDelivery;
-import io.mlops.core.internal.BatchSplitter;
+import io.mlops.core.internal.ClientBackends;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.spi.ArtifactStore;
 import io.mlops.core.spi.Backend;
@@ -56,9 +56,12 @@ public final class TrackingClient implements AutoCloseable {
   private final Capabilities capabilities;
   private final EntityValidator validator;
   private final BatchDelivery delivery;
-  private static final int MAX_CACHED_KEYS = 10_000;
-  private final java.util.Set<String> validMetricKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  static {
+    // the tracker's worker delivers into a given client's backend directly (sdk-tracking), not through the client
+    ClientBackends.register(client -> client.backend);
+  }
 
   private TrackingClient(MlopsConfig config, Backend backend, boolean ownsBackend) {
     this.config = config;
@@ -68,7 +71,7 @@ public final class TrackingClient implements AutoCloseable {
     this.store = backend.trackingStore();
     this.capabilities = backend.capabilities();
     this.validator = new EntityValidator(capabilities);
-    this.delivery = new BatchDelivery(store, new BatchSplitter(capabilities));
+    this.delivery = new BatchDelivery(store, capabilities);
   }
 
   /** A client configured from system properties and the environment ({@code ./mlruns} by default). */
@@ -380,7 +383,8 @@ public final class TrackingClient implements AutoCloseable {
    * delivered, which were refused and why, and, when a transient failure (an unreachable server, a 503, a
    * timeout) stopped the delivery, what is left to send. Nothing is sent twice here: a refused part is split
    * until the offending entries stand alone, and a transient failure hands the rest back to the caller, which
-   * decides whether and when to send it again. {@code Tracker} delivers its batches this way.
+   * decides whether and when to send it again. The {@code Tracker}'s worker uses the same delivery below the
+   * client, without validating again what its log calls validated.
    *
    * @throws ValidationException for a malformed candidate id or a null list
    * @throws OperationNotSupportedException when the backend cannot log at all
@@ -388,14 +392,8 @@ public final class TrackingClient implements AutoCloseable {
   public BatchResult tryLogBatch(String candidateId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
     require(Operation.LOG_BATCH, "logBatch");
     EntityValidator.candidateId(candidateId);
-    List<RefusedEntry> refused = new ArrayList<>();
-    List<Metric> okMetrics = keepValid(notNull(metrics, "metrics"), this::checkMetric, refused,
-        RefusedEntry.Kind.METRIC, Metric::key);
-    List<Param> okParams = keepValid(notNull(params, "params"), p -> validator.param(p.key(), p.value()), refused,
-        RefusedEntry.Kind.PARAM, Param::key);
-    List<Tag> okTags = keepValid(notNull(tags, "tags"), t -> validator.tag(t.key(), t.value()), refused,
-        RefusedEntry.Kind.TAG, Tag::key);
-    return delivery.deliver(candidateId, okMetrics, okParams, okTags, refused);
+    return delivery.validateAndDeliver(candidateId, notNull(metrics, "metrics"), notNull(params, "params"),
+        notNull(tags, "tags"));
   }
 
   /** Logs one metric point. */
@@ -646,54 +644,6 @@ public final class TrackingClient implements AutoCloseable {
     if (maxResults < 1) {
       throw new ValidationException("maxResults", "max-results", "maxResults must be positive, got " + maxResults);
     }
-  }
-
-  /**
-   * Checks a metric point; a key is checked once and remembered (up to {@value #MAX_CACHED_KEYS} keys), since a
-   * training run logs the same few keys millions of times and the tracker's worker sends every point through here.
-   */
-  private void checkMetric(Metric m) {
-    String key = m.key();
-    if (!validMetricKeys.contains(key)) {
-      validator.metricKey(key);
-      if (validMetricKeys.size() < MAX_CACHED_KEYS) {
-        validMetricKeys.add(key);
-      }
-    }
-    validator.timestamp(key, m.timestamp());
-  }
-
-  private interface Check<T> {
-    void check(T value);
-  }
-
-  /** The valid items: the list itself when all are (no copy on the worker's path), else a copy without the others. */
-  private static <T> List<T> keepValid(List<T> items, Check<T> check, List<RefusedEntry> refused,
-      RefusedEntry.Kind kind, java.util.function.Function<T, String> key) {
-    List<T> ok = null;
-    for (int i = 0; i < items.size(); i++) {
-      T item = items.get(i);
-      ValidationException problem = null;
-      if (item == null) {
-        problem = new ValidationException("null", "entry-null",
-            "A null " + kind.name().toLowerCase(java.util.Locale.ROOT) + " entry cannot be logged");
-      } else {
-        try {
-          check.check(item);
-        } catch (ValidationException e) {
-          problem = e;
-        }
-      }
-      if (problem != null) {
-        refused.add(RefusedEntry.of(kind, item == null ? "null" : String.valueOf(key.apply(item)), problem));
-        if (ok == null) {
-          ok = new ArrayList<>(items.subList(0, i));
-        }
-      } else if (ok != null) {
-        ok.add(item);
-      }
-    }
-    return ok == null ? items : ok;
   }
 
   private static <T> List<T> notNull(List<T> list, String name) {

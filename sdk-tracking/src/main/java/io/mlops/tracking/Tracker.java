@@ -9,8 +9,11 @@ import io.mlops.core.TrackingClient;
 import io.mlops.core.MlopsSetting;
 import io.mlops.core.TransportException;
 import io.mlops.core.ValidationException;
+import io.mlops.core.internal.BackendResolver;
+import io.mlops.core.internal.ClientBackends;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.internal.TrackingUris;
+import io.mlops.core.spi.Backend;
 import io.mlops.core.internal.Backoff;
 import io.mlops.tracking.internal.DiscardingBackend;
 import io.mlops.tracking.internal.Journal;
@@ -63,8 +66,13 @@ import java.util.function.LongSupplier;
  */
 public final class Tracker implements AutoCloseable {
   private final TrackingClient client;
-  /** The client the worker delivers with: the same backend, without transport retries (retries live in one layer). */
-  private final TrackingClient deliveryClient;
+  /**
+   * The backend the worker delivers into, below the public client: the client's own when the builder was given one,
+   * else one the tracker opened for the same URI without transport retries (retries live in one layer).
+   */
+  private final Backend deliveryBackend;
+  /** True when the tracker opened {@link #deliveryBackend} itself, and so closes it. */
+  private final boolean ownsDeliveryBackend;
   private final boolean ownsClient;
   private final String experimentName;
   private final Map<String, String> systemTags;
@@ -84,18 +92,20 @@ public final class Tracker implements AutoCloseable {
     MlopsConfig config = b.config != null ? b.config : MlopsConfig.fromEnvironment();
     if (b.client != null) {
       this.client = b.client;
-      this.deliveryClient = b.client;
+      this.deliveryBackend = ClientBackends.backendOf(b.client); // the caller's client owns it
+      this.ownsDeliveryBackend = false;
       this.ownsClient = false;
     } else {
       this.client = TrackingClient.create(config);
-      TrackingClient delivery;
+      Backend delivery;
       try {
-        delivery = TrackingClient.create(deliveryConfig(config, b.deliveryTimeout));
+        delivery = BackendResolver.open(deliveryConfig(config, b.deliveryTimeout));
       } catch (RuntimeException e) {
         client.close();
         throw e;
       }
-      this.deliveryClient = delivery;
+      this.deliveryBackend = delivery;
+      this.ownsDeliveryBackend = true;
       this.ownsClient = true;
     }
     this.experimentName = b.experimentName != null ? b.experimentName
@@ -110,9 +120,11 @@ public final class Tracker implements AutoCloseable {
     try {
       journal = new Journal(journalDir);
     } catch (IOException e) {
+      if (ownsDeliveryBackend) {
+        deliveryBackend.close();
+      }
       if (ownsClient) {
         client.close();
-        deliveryClient.close();
       }
       throw new TransportException("Cannot open the logging journal in " + journalDir + ": " + e.getMessage(), e);
     }
@@ -126,7 +138,7 @@ public final class Tracker implements AutoCloseable {
     if (b.sleeper != null) {
       settings.sleeper = b.sleeper;
     }
-    this.pipeline = new LogPipeline(deliveryClient, journal, settings);
+    this.pipeline = new LogPipeline(deliveryBackend, journal, settings);
     if (b.shutdownHook) {
       this.shutdownHook = new Thread(this::close, "mlops-tracker-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -138,7 +150,8 @@ public final class Tracker implements AutoCloseable {
   /** A tracker with tracking off: a client over a backend that keeps nothing, no pipeline, thread or journal. */
   private Tracker(TrackingClient discarding) {
     this.client = discarding;
-    this.deliveryClient = discarding;
+    this.deliveryBackend = null; // no pipeline
+    this.ownsDeliveryBackend = false;
     this.ownsClient = true;
     this.experimentName = null;
     this.systemTags = Map.of();
@@ -363,10 +376,10 @@ public final class Tracker implements AutoCloseable {
       if (pipeline != null) {
         pipeline.close(closeTimeout);
       }
+      if (ownsDeliveryBackend) {
+        deliveryBackend.close(); // after the pipeline, whose worker delivered into it
+      }
       if (ownsClient) {
-        if (deliveryClient != client) {
-          deliveryClient.close();
-        }
         client.close();
       }
       if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -583,7 +596,7 @@ public final class Tracker implements AutoCloseable {
 
     /**
      * Uses an existing client (and its configuration, which wins over {@link #config}); the tracker will not close
-     * it. The worker delivers through it as it is, so its transport retries add to the tracker's: give it
+     * it. The worker delivers into its backend as it is, so its transport retries add to the tracker's: give it
      * {@code MLFLOW_HTTP_REQUEST_MAX_RETRIES=0} for an outage to reach the journal as fast as with a client the
      * tracker opens itself.
      */

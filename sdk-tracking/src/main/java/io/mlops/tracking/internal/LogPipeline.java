@@ -5,13 +5,17 @@ import io.mlops.core.CandidateStatus;
 import io.mlops.core.CandidateUpdate;
 import io.mlops.core.Metric;
 import io.mlops.core.MlopsServiceException;
+import io.mlops.core.OperationNotSupportedException;
 import io.mlops.core.Param;
 import io.mlops.core.RefusedEntry;
 import io.mlops.core.Tag;
-import io.mlops.core.TrackingClient;
-import io.mlops.core.internal.Backoff;
 import io.mlops.core.TransportException;
+import io.mlops.core.internal.Backoff;
+import io.mlops.core.internal.BatchDelivery;
+import io.mlops.core.spi.Backend;
 import io.mlops.core.spi.Capabilities;
+import io.mlops.core.spi.Operation;
+import io.mlops.core.spi.TrackingStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * worker groups the work by candidate, cuts batches at the backend's limits and delivers them, retrying transient
  * failures with jittered exponential backoff. What cannot be delivered goes to the on-disk {@link Journal} and is
  * replayed, in order, when the backend answers again (or by the next pipeline opened on the same journal).
+ *
+ * <p>The worker talks to the backend's SPI directly, through core's {@link BatchDelivery} (the same refusal
+ * isolation {@code TrackingClient.tryLogBatch} uses), never through the public client: the log calls validated
+ * every entry already, so it is not validated again; only records adopted from another process's journal are.
+ * The pipeline does not own the backend: whoever opened it closes it, after closing the pipeline.
  *
  * <p>Ordering: an operation records the ring's claim count when it is queued, and the worker drains the ring up
  * to that count before running it, so a flush or an end sees every point logged before it.
@@ -110,8 +119,11 @@ public final class LogPipeline implements AutoCloseable {
     }
   }
 
-  private final TrackingClient client;
+  private final TrackingStore store;
+  private final BatchDelivery delivery;
   private final Capabilities limits;
+  /** Capacity of a candidate's list of pending points: one batch (within reason for a backend without a limit). */
+  private final int metricBatch;
   private final Settings settings;
   private final MetricRing ring;
   private final Journal journal;
@@ -145,6 +157,9 @@ public final class LogPipeline implements AutoCloseable {
 
   // worker-thread state
   private final Map<CandidateHandle, Pending> pending = new IdentityHashMap<>();
+  /** The candidate of the last point and its entry of {@link #pending}; null once that entry is removed. */
+  private CandidateHandle lastCandidate;
+  private Pending lastPending;
   private final ReplayDeduplicator dedupe;
   /** Keys whose refusal was warned about (once each); bounded, then refusals share one rate-limited warning. */
   private final java.util.Set<String> warnedRefusals = new java.util.HashSet<>();
@@ -165,14 +180,16 @@ public final class LogPipeline implements AutoCloseable {
    *
    * @throws IOException when the journal directory cannot be opened
    */
-  public LogPipeline(TrackingClient client, Journal journal, Settings settings) {
-    this.client = client;
-    this.limits = client.capabilities();
+  public LogPipeline(Backend backend, Journal journal, Settings settings) {
+    this.store = backend.trackingStore();
+    this.limits = backend.capabilities();
+    this.delivery = new BatchDelivery(store, limits);
+    this.metricBatch = Math.min(limits.maxMetricsPerBatch(), 1 << 14);
     this.settings = settings;
     this.ring = new MetricRing(settings.queueCapacity);
     this.journal = journal;
     this.warnings = new RateLimitedWarning(LOG, settings.warningInterval);
-    this.dedupe = new ReplayDeduplicator(client);
+    this.dedupe = new ReplayDeduplicator(delivery);
     this.adoptedPending = journal.hasPending();
     this.spillAtOnce = adoptedPending;
     this.worker = new Thread(this::runWorker, "mlops-tracker-worker-" + THREADS.incrementAndGet());
@@ -459,6 +476,10 @@ public final class LogPipeline implements AutoCloseable {
         deliver(e.candidate, p);
       }
       pending.remove(e.candidate);
+      if (lastCandidate == e.candidate) {
+        lastCandidate = null;
+        lastPending = null;
+      }
       deliver(JournalRecord.end(e.candidate.id, e.status, e.endTime));
       return false;
     }
@@ -484,32 +505,53 @@ public final class LogPipeline implements AutoCloseable {
   }
 
   private Pending pendingFor(CandidateHandle c) {
+    if (c == lastCandidate) {
+      return lastPending; // consecutive points nearly always belong to one candidate
+    }
     Pending p = pending.get(c);
     if (p == null) {
-      p = new Pending();
+      p = new Pending(metricBatch);
       pending.put(c, p);
     }
+    lastCandidate = c;
+    lastPending = p;
     return p;
   }
 
   private void deliverAll() {
+    lastCandidate = null; // its entry is about to go
+    lastPending = null;
     for (Iterator<Map.Entry<CandidateHandle, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<CandidateHandle, Pending> e = it.next();
       deliver(e.getKey(), e.getValue());
       it.remove(); // an idle candidate holds no memory
     }
+    lastCandidate = null;
+    lastPending = null;
   }
 
   private void deliver(CandidateHandle c, Pending p) {
     if (p.isEmpty()) {
       return;
     }
-    // the client splits a batch further at the backend's size limits
-    deliver(JournalRecord.batch(c.id, new ArrayList<>(p.metrics), new ArrayList<>(p.params),
-        new ArrayList<>(p.tags)));
-    p.metrics.clear();
-    p.params.clear();
-    p.tags.clear();
+    // The record takes the lists over (nothing is copied; a store may keep what it is given) and, once it is
+    // delivered or journaled, the candidate gets fresh ones, the metrics' sized for a whole batch so that filling it
+    // never grows an array. Should the delivery throw, the entries stay pending, as they did when they were copied.
+    // The delivery splits a batch further at the backend's size limits when it must.
+    List<Metric> metrics = p.metrics;
+    List<Param> params = p.params;
+    List<Tag> tags = p.tags;
+    deliver(JournalRecord.batch(c.id, metrics.isEmpty() ? List.of() : metrics, params.isEmpty() ? List.of() : params,
+        tags.isEmpty() ? List.of() : tags));
+    if (!metrics.isEmpty()) {
+      p.metrics = new ArrayList<>(metricBatch);
+    }
+    if (!params.isEmpty()) {
+      p.params = new ArrayList<>();
+    }
+    if (!tags.isEmpty()) {
+      p.tags = new ArrayList<>();
+    }
   }
 
   /**
@@ -530,7 +572,7 @@ public final class LogPipeline implements AutoCloseable {
     deliveringSince = System.nanoTime() | 1;
     try {
       while (true) {
-        Attempt a = attempt(left);
+        Attempt a = attempt(left, false);
         delivered.add(a.delivered);
         rejected.add(a.rejected);
         if (a.rest == null) {
@@ -570,20 +612,26 @@ public final class LogPipeline implements AutoCloseable {
   }
 
   /**
-   * Sends a record once: a batch through {@link TrackingClient#tryLogBatch}, which isolates refused entities and
-   * hands back what a transient failure left undelivered; an end through {@code updateCandidate}.
+   * Sends a record once: a batch through {@link BatchDelivery}, which isolates refused entities and hands back what
+   * a transient failure left undelivered; an end through the store's {@code updateCandidate}. Entries are validated
+   * only when {@code validate} is set (records adopted from another process's journal): the log calls of this
+   * process validated the others already.
    */
-  private Attempt attempt(JournalRecord record) {
+  private Attempt attempt(JournalRecord record, boolean validate) {
     Attempt a = new Attempt();
     try {
       if (record.type == JournalRecord.END) {
-        client.updateCandidate(record.candidateId, CandidateUpdate.end(record.status, record.endTime));
+        require(Operation.UPDATE_CANDIDATE, "updateCandidate");
+        store.updateCandidate(record.candidateId, CandidateUpdate.end(record.status, record.endTime));
         return a;
       }
       if (record.entities() == 0) {
         return a;
       }
-      BatchResult r = client.tryLogBatch(record.candidateId, record.metrics, record.params, record.tags);
+      require(Operation.LOG_BATCH, "logBatch");
+      BatchResult r = validate
+          ? delivery.validateAndDeliver(record.candidateId, record.metrics, record.params, record.tags)
+          : delivery.deliverValidated(record.candidateId, record.metrics, record.params, record.tags);
       a.delivered = r.delivered();
       a.rejected = r.refused().size();
       warnRefused(record.candidateId, r.refused());
@@ -606,6 +654,12 @@ public final class LogPipeline implements AutoCloseable {
           record.candidateId, describe(e));
     }
     return a;
+  }
+
+  private void require(Operation op, String name) {
+    if (!limits.supports(op)) {
+      throw new OperationNotSupportedException(limits.backendName(), name);
+    }
   }
 
   /** Warns once per candidate and key, naming the key and the backend's own message. */
@@ -656,6 +710,7 @@ public final class LogPipeline implements AutoCloseable {
         // A window comes from one segment, so its records are all this pipeline's or all an earlier one's; its
         // counts are taken when it is acknowledged, since a window that fails part way is sent again.
         Window window = new Window();
+        window.adopted = entries.get(0).adopted();
         // Within a window, each candidate's records keep their order; different candidates are independent, so
         // spilled points of interleaved candidates still go out in few large batches.
         Map<String, ReplayGroup> groups = new java.util.LinkedHashMap<>();
@@ -722,6 +777,8 @@ public final class LogPipeline implements AutoCloseable {
   private static final class Window {
     long delivered;
     long rejected;
+    /** The window comes from another process's journal: its entries are validated before they are sent. */
+    boolean adopted;
   }
 
   /**
@@ -744,7 +801,7 @@ public final class LogPipeline implements AutoCloseable {
           lastError.set(describe(e));
         }
       }
-      Attempt a = attempt(toSend);
+      Attempt a = attempt(toSend, window.adopted);
       if (a.rest != null) {
         return replayFailed(a.failure);
       }
@@ -904,9 +961,13 @@ public final class LogPipeline implements AutoCloseable {
   }
 
   private static final class Pending {
-    final List<Metric> metrics = new ArrayList<>();
-    final List<Param> params = new ArrayList<>();
-    final List<Tag> tags = new ArrayList<>();
+    List<Metric> metrics;
+    List<Param> params = new ArrayList<>();
+    List<Tag> tags = new ArrayList<>();
+
+    Pending(int metricBatch) {
+      metrics = new ArrayList<>(metricBatch);
+    }
 
     boolean isEmpty() {
       return metrics.isEmpty() && params.isEmpty() && tags.isEmpty();
@@ -915,11 +976,11 @@ public final class LogPipeline implements AutoCloseable {
 
   /** Keeps counts of points per candidate and key during one replay, to skip points delivered before a crash. */
   static final class ReplayDeduplicator {
-    private final TrackingClient client;
+    private final BatchDelivery delivery;
     private final Map<String, Map<PointKey, Integer>> seen = new HashMap<>();
 
-    ReplayDeduplicator(TrackingClient client) {
-      this.client = client;
+    ReplayDeduplicator(BatchDelivery delivery) {
+      this.delivery = delivery;
     }
 
     JournalRecord filter(JournalRecord record) {
@@ -947,7 +1008,7 @@ public final class LogPipeline implements AutoCloseable {
     private Map<PointKey, Integer> history(String candidateId, String key) {
       return seen.computeIfAbsent(candidateId + "\u0000" + key, k -> {
         Map<PointKey, Integer> counts = new HashMap<>();
-        for (Metric m : client.getMetricHistory(candidateId, key)) {
+        for (Metric m : delivery.metricHistory(candidateId, key)) {
           counts.merge(new PointKey(m), 1, Integer::sum);
         }
         return counts;

@@ -27,6 +27,6 @@ public final class LocalBackendProvider implements BackendProvider {
     LocalModelRegistry registry = new LocalModelRegistry(store.root());
     Capabilities caps = Capabilities.builder().backendName("local store")
         .maxKeySegmentBytes(LocalFileStore.MAX_FILE_NAME_BYTES).build();
-    return new SimpleBackend("local store at " + store.root(), caps, store, store, registry, () -> { });
+    return new SimpleBackend("local store at " + store.root(), caps, store, store, registry, store::close);
   }
 }

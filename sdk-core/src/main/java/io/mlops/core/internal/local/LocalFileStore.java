@@ -66,7 +66,7 @@ import java.util.stream.Stream;
  * {@code mlflow/store/tracking/file_store.py}), readable by MLflow's own client and writable by several threads and
  * several processes at once.
  */
-public final class LocalFileStore implements TrackingStore, ArtifactStore {
+public final class LocalFileStore implements TrackingStore, ArtifactStore, AutoCloseable {
   /** The Default experiment's id. */
   public static final String DEFAULT_EXPERIMENT_ID = "0";
 
@@ -95,7 +95,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   private final LongSupplier clock;
   private final NamespaceLock namespaceLock;
   private final ConcurrentMap<String, String> experimentOfCandidate = new ConcurrentHashMap<>();
-  private final Set<Path> checkedMetricFiles = ConcurrentHashMap.newKeySet();
+  private final MetricAppenders appenders = new MetricAppenders();
   private static final ReentrantLock[] CANDIDATE_LOCKS = new ReentrantLock[64];
 
   static {
@@ -133,6 +133,17 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
   /** The store's root folder. */
   public Path root() {
     return root;
+  }
+
+  /** Closes the metric files the store keeps open for appending; idempotent. The store stays usable. */
+  @Override
+  public void close() {
+    appenders.close();
+  }
+
+  /** Metric files open for appending now (for tests). */
+  int openMetricFiles() {
+    return appenders.openFiles();
   }
 
   // ---------------------------------------------------------------- experiments
@@ -238,6 +249,7 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
         meta.put("last_update_time", now);
       });
       ioRun(() -> Files.move(dir, trash.resolve(experimentId), StandardCopyOption.ATOMIC_MOVE));
+      appenders.close(); // its candidates' files moved with it
       return null;
     });
   }
@@ -423,11 +435,15 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
         update.name().ifPresent(n -> meta.put("run_name", n));
       });
     });
+    if (update.status().isPresent() && update.status().get().isTerminal()) {
+      appenders.close(candidateId); // an ended candidate gets no more points, in the common case
+    }
     return readInfo(runDir);
   }
 
   @Override
   public void deleteCandidate(String candidateId) {
+    appenders.close(candidateId);
     Path runDir = runDir(candidateId);
     withCandidateLock(runDir, () -> updateMeta(runDir, meta -> {
       meta.put("lifecycle_stage", LifecycleStage.DELETED.wireName());
@@ -488,12 +504,27 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
     // change, before the first byte is written, so that a caller isolating the offending entry can send the rest
     // again without doubling a metric line. Metrics go last: params are write-once and tags last-write-wins, so
     // writing them again is harmless, appending a metric line again is not.
+    Path metricDir = runDir.resolve(METRICS);
+    if (params.isEmpty() && tags.isEmpty()) {
+      if (!metrics.isEmpty()) {
+        appenders.append(candidateId, metricDir, metrics, () -> { });
+      }
+      return;
+    }
+    if (metrics.isEmpty()) {
+      writeParamsAndTags(candidateId, runDir, params, tags);
+      return;
+    }
+    // the metric keys are checked and the lines encoded before the params and tags are written, the lines written
+    // after them
+    appenders.append(candidateId, metricDir, metrics, () -> writeParamsAndTags(candidateId, runDir, params, tags));
+  }
+
+  private void writeParamsAndTags(String candidateId, Path runDir, List<Param> params, List<Tag> tags) {
     Path paramDir = runDir.resolve(PARAMS);
     Path tagDir = runDir.resolve(TAGS);
-    Path metricDir = runDir.resolve(METRICS);
     params.forEach(p -> KeyFolders.requireWritable(paramDir, p.key()));
     tags.forEach(t -> KeyFolders.requireWritable(tagDir, t.key()));
-    metrics.stream().map(Metric::key).distinct().forEach(k -> KeyFolders.requireWritable(metricDir, k));
     List<String> conflicts = new ArrayList<>();
     for (Param p : params) {
       Path file = KeyFolders.keyFile(paramDir, p.key());
@@ -513,26 +544,6 @@ public final class LocalFileStore implements TrackingStore, ArtifactStore {
       if (t.key().equals(MLFLOW_RUN_NAME)) {
         withCandidateLock(runDir, () -> updateMeta(runDir, meta -> meta.put("run_name", t.value())));
       }
-    }
-    appendMetrics(runDir, metrics);
-  }
-
-  private void appendMetrics(Path runDir, List<Metric> metrics) {
-    if (metrics.isEmpty()) {
-      return;
-    }
-    Map<String, StringBuilder> linesByKey = new LinkedHashMap<>();
-    for (Metric m : metrics) {
-      MetricLines.format(linesByKey.computeIfAbsent(m.key(), k -> new StringBuilder()), m);
-    }
-    for (Map.Entry<String, StringBuilder> e : linesByKey.entrySet()) {
-      Path file = KeyFolders.keyFile(runDir.resolve(METRICS), e.getKey());
-      ioRun(() -> {
-        if (checkedMetricFiles.add(file)) {
-          MetricLines.repairTornTail(file); // once per file and process: a crash may have left half a line
-        }
-        AtomicFiles.append(file, MetricLines.ascii(e.getValue()));
-      });
     }
   }
 
