@@ -2,6 +2,7 @@ package io.mlops.core;
 
 import io.mlops.core.internal.ArtifactWalk;
 import io.mlops.core.internal.CandidateCopy;
+import io.mlops.core.internal.ClientBackends;
 import io.mlops.core.internal.EntityValidator;
 import io.mlops.core.spi.TrackingStore;
 import java.util.ArrayDeque;
@@ -58,7 +59,8 @@ public final class CandidateSync {
     this.source = source;
     this.target = target;
     this.targetRules = new EntityValidator(target.capabilities());
-    this.copier = new CandidateCopy(CandidateCopy.Side.of(source.backend()), CandidateCopy.Side.of(target.backend()),
+    this.copier = new CandidateCopy(CandidateCopy.Side.of(ClientBackends.backendOf(source)),
+        CandidateCopy.Side.of(ClientBackends.backendOf(target)),
         new ArtifactWalk(source.config()));
   }
 

@@ -103,11 +103,6 @@ public final class TrackingClient implements AutoCloseable {
     return capabilities;
   }
 
-  /** The backend, for the SDK's own tools in this package that work on its stores ({@link CandidateSync}). */
-  Backend backend() {
-    return backend;
-  }
-
   // ---------------------------------------------------------------- experiments
 
   /**
