@@ -52,6 +52,18 @@ final class ShadedJar {
     return Paths.get(System.getProperty("mlops.all.childJars"));
   }
 
+  /** The one jar in the child JVMs' directory whose name starts with the prefix. */
+  static Path childJar(String prefix) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(childJars())) {
+      List<Path> found = files.filter(f -> f.getFileName().toString().startsWith(prefix))
+          .collect(java.util.stream.Collectors.toList());
+      if (found.size() != 1) {
+        throw new IllegalStateException(prefix + "*.jar in " + childJars() + ": " + found);
+      }
+      return found.get(0);
+    }
+  }
+
   /** Every file entry of the jar, with its bytes. */
   static Map<String, byte[]> entries() throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();

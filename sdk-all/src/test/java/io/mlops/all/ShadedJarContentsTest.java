@@ -184,6 +184,54 @@ class ShadedJarContentsTest {
     }
   }
 
+  @Test
+  void thePublicApi_namesNoRelocatedType() throws Exception {
+    // a relocated type in a public signature would force users onto io.mlops.shaded.* (and differ from the modules)
+    List<String> leaks = new ArrayList<>();
+    int scanned = 0;
+    java.net.URL[] urls = {ShadedJar.path().toUri().toURL(),
+        ShadedJar.childJar("slf4j-api-").toUri().toURL()};
+    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+      for (String name : entries.keySet()) {
+        boolean api = name.endsWith(".class") && ShadedJar.SDK_ROOTS.stream().anyMatch(name::startsWith)
+            && !name.contains("/internal/");
+        if (!api) {
+          continue;
+        }
+        Class<?> c = Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
+        if (!java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
+          continue;
+        }
+        scanned++;
+        List<String> signatures = new ArrayList<>();
+        signatures.add(String.valueOf(c.getGenericSuperclass()));
+        Arrays.stream(c.getGenericInterfaces()).forEach(t -> signatures.add(t.getTypeName()));
+        for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+          if (exposed(m.getModifiers())) {
+            signatures.add(m.toGenericString());
+          }
+        }
+        for (java.lang.reflect.Constructor<?> k : c.getDeclaredConstructors()) {
+          if (exposed(k.getModifiers())) {
+            signatures.add(k.toGenericString());
+          }
+        }
+        for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+          if (exposed(f.getModifiers())) {
+            signatures.add(f.toGenericString());
+          }
+        }
+        signatures.stream().filter(sig -> sig.contains("io.mlops.shaded.")).forEach(sig -> leaks.add(c + ": " + sig));
+      }
+    }
+    assertThat(scanned).as("public API classes scanned").isGreaterThan(50);
+    assertThat(leaks).isEmpty();
+  }
+
+  private static boolean exposed(int modifiers) {
+    return java.lang.reflect.Modifier.isPublic(modifiers) || java.lang.reflect.Modifier.isProtected(modifiers);
+  }
+
   private static List<String> serviceLines(String file) {
     return Arrays.stream(text(file).split("\n"))
         .map(l -> l.replaceAll("#.*", "").trim())
