@@ -185,6 +185,39 @@ class ShadedJarContentsTest {
   }
 
   @Test
+  void thePublishedPom_dependsOnSlf4jApiAlone() throws Exception {
+    java.nio.file.Path pom = java.nio.file.Paths.get(System.getProperty("mlops.all.publishedPom"));
+    org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(pom.toFile());
+    org.w3c.dom.NodeList projectChildren = doc.getDocumentElement().getChildNodes();
+    List<String> runtime = new ArrayList<>();
+    for (int i = 0; i < projectChildren.getLength(); i++) {
+      if (!"dependencies".equals(projectChildren.item(i).getNodeName())) {
+        continue; // only the project's own dependencies, not dependencyManagement or a plugin's
+      }
+      org.w3c.dom.NodeList deps = ((org.w3c.dom.Element) projectChildren.item(i)).getElementsByTagName("dependency");
+      for (int d = 0; d < deps.getLength(); d++) {
+        org.w3c.dom.Element dep = (org.w3c.dom.Element) deps.item(d);
+        String scope = childText(dep, "scope");
+        if (scope.isEmpty() || scope.equals("compile") || scope.equals("runtime")) {
+          runtime.add(childText(dep, "groupId") + ":" + childText(dep, "artifactId"));
+        }
+      }
+    }
+    assertThat(runtime).as("compile/runtime dependencies of %s", pom).containsExactly("org.slf4j:slf4j-api");
+  }
+
+  private static String childText(org.w3c.dom.Element parent, String tag) {
+    org.w3c.dom.NodeList children = parent.getChildNodes();
+    for (int i = 0; i < children.getLength(); i++) {
+      if (tag.equals(children.item(i).getNodeName())) {
+        return children.item(i).getTextContent().trim();
+      }
+    }
+    return "";
+  }
+
+  @Test
   void thePublicApi_namesNoRelocatedType() throws Exception {
     // a relocated type in a public signature would force users onto io.mlops.shaded.* (and differ from the modules)
     List<String> leaks = new ArrayList<>();
