@@ -40,6 +40,8 @@ class FailingApplicationAndAttachTest {
   private static Tracker userTracker;
   private static ActiveCandidate userCandidate;
   private static MlopsSparkListener attached;
+  /** Attached to a candidate that has ended: every log call throws, and the listener must keep it from Spark. */
+  private static MlopsSparkListener broken;
   private static SparkTestSessions.Recorder recorder;
   private static String appId;
   private static Candidate appCandidate;
@@ -62,6 +64,9 @@ class FailingApplicationAndAttachTest {
       appId = spark.sparkContext().applicationId();
       userCandidate = userTracker.startCandidate("user-candidate");
       attached = MlopsSparkListener.attach(spark, userCandidate);
+      ActiveCandidate ended = userTracker.startCandidate("ended-before-the-jobs");
+      ended.close();
+      broken = MlopsSparkListener.attach(spark, ended);
       recorder = new SparkTestSessions.Recorder();
       spark.sparkContext().addSparkListener(recorder);
       assertThat(spark.range(0, 100, 1, 2).selectExpr("id % 3 AS k").groupBy("k").count().collectAsList())
@@ -116,6 +121,13 @@ class FailingApplicationAndAttachTest {
     assertThat(appCandidate.info().name()).isEqualTo("nightly-etl"); // spark.mlops.candidateName
     assertThat(appCandidate.data().tags().get(ActiveCandidate.ERROR_TAG)).contains("boom in a task");
     assertThat(appCandidate.data().tags()).containsEntry(MlopsSparkListener.APP_ID_TAG, appId);
+  }
+
+  @Test
+  void aListenerWhoseLoggingThrows_countsTheErrors_andTheJobsRunAsWithout() {
+    // describe at attach, then job and stage ends: each threw CandidateEndedException inside the listener
+    assertThat(broken.errorCount()).isGreaterThan(recorder.jobs().size());
+    assertThat(recorder.jobs()).hasSize(2); // the group-by and the failing job, both ran (results asserted above)
   }
 
   @Test
