@@ -89,8 +89,11 @@ public final class MlopsSparkListener extends SparkListener {
   private final SparkConf conf;
   /** The tracker this listener opened and closes; null when attached to a caller's candidate. */
   private final Tracker tracker;
-  /** Whether this listener ends the candidate at the application's end. */
-  private final boolean ownsCandidate;
+  /**
+   * Whether this listener ends the candidate at the application's end: false for a caller's candidate, and for one
+   * attached by {@code spark.mlops.runId} / {@code MLFLOW_RUN_ID}.
+   */
+  private volatile boolean ownsCandidate;
   private volatile ActiveCandidate candidate;
   private final AtomicLong errors = new AtomicLong();
   private volatile boolean ended;
@@ -227,6 +230,7 @@ public final class MlopsSparkListener extends SparkListener {
       }
       String appId = event.appId().isDefined() ? event.appId().get() : conf.get("spark.app.id", "");
       java.util.Optional<String> runId = settings.config().candidateId();
+      ownsCandidate = !runId.isPresent();
       candidate = runId.isPresent() ? tracker.attachCandidate(runId.get())
           : tracker.startCandidate(settings.candidateName().orElse(event.appName()));
       describe(appId, event.sparkUser());
