@@ -1,0 +1,5 @@
+/**
+ * Spark integration: {@link io.mlops.spark.MlopsSparkListener} tracks a Spark application as one candidate, with
+ * its settings as params and per-job and per-stage metrics. See {@code docs/spark.md}.
+ */
+package io.mlops.spark;

@@ -1,0 +1,59 @@
+package io.mlops.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlops.core.Candidate;
+import io.mlops.core.CandidateInfo;
+import io.mlops.core.CandidateStatus;
+import io.mlops.core.Experiment;
+import io.mlops.core.Metric;
+import io.mlops.core.NewCandidate;
+import io.mlops.core.Param;
+import io.mlops.core.Tag;
+import io.mlops.core.TrackingClient;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * This module's tests run with Spark 3.5.9's Jackson (2.15.2) instead of the SDK's 2.18.2, and the SDK's local
+ * store (JSON with jackson-databind, meta.yaml with jackson-dataformat-yaml) works with it.
+ */
+class JacksonAlignmentTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theTestClasspathHasSparksJackson_onlyOnce() {
+    assertThat(com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString()).isEqualTo("2.15.2");
+    assertThat(com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString()).isEqualTo("2.15.2");
+    assertThat(com.fasterxml.jackson.dataformat.yaml.PackageVersion.VERSION.toString()).isEqualTo("2.15.2");
+    assertThat(com.fasterxml.jackson.module.scala.JacksonModule.class.getPackage().getImplementationVersion())
+        .isEqualTo("2.15.2");
+    String classpath = System.getProperty("java.class.path");
+    assertThat(classpath).doesNotContain("jackson-databind-2.18").doesNotContain("jackson-core-2.18")
+        .doesNotContain("jackson-module-scala_2.12-2.18");
+    assertThat(classpath.split(java.io.File.pathSeparator)).filteredOn(p -> p.contains("scala-library")).hasSize(1);
+  }
+
+  @Test
+  void theLocalStoreWritesAndReadsBack_withJackson215() {
+    try (TrackingClient client = SparkTestSessions.client(dir.resolve("mlruns"))) {
+      Experiment e = client.getOrCreateExperiment("jackson-2.15");
+      CandidateInfo info = client.createCandidate(NewCandidate.builder().experimentId(e.id()).name("c")
+          .startTime(1_000L).build());
+      client.logBatch(info.id(), List.of(Metric.of("m", 0.5, 2_000L, 3)), List.of(Param.of("p", "v")),
+          List.of(Tag.of("t", "x")));
+      client.endCandidate(info.id(), CandidateStatus.FINISHED);
+      Candidate read = client.getCandidate(info.id());
+      assertThat(read.info().status()).isEqualTo(CandidateStatus.FINISHED);
+      assertThat(read.info().name()).isEqualTo("c");
+      assertThat(read.data().params()).containsEntry("p", "v");
+      assertThat(read.data().tags()).containsEntry("t", "x");
+      assertThat(client.getMetricHistory(info.id(), "m")).singleElement()
+          .satisfies(m -> assertThat(m.step()).isEqualTo(3));
+      assertThat(client.getExperimentByName("jackson-2.15").id()).isEqualTo(e.id());
+    }
+  }
+}
