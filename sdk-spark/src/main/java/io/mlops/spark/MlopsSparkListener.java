@@ -60,8 +60,9 @@ import scala.Tuple2;
  *
  * <p>The listener never throws into Spark's listener bus: an error in it is logged once (later ones at debug
  * level), counted in {@link #errorCount()}, and the application goes on. Logging is queued by the
- * {@link Tracker}; only starting the candidate (the experiment look-up and the create call of {@link Tracker#startCandidate}) and the end (flush and close, bounded by
- * {@value #CLOSE_TIMEOUT_SECONDS} s) wait on the backend.
+ * {@link Tracker}; only starting the candidate (the experiment look-up and the create call of
+ * {@link Tracker#startCandidate(String)}) and the end (flush and close, bounded by {@value #CLOSE_TIMEOUT_SECONDS} s)
+ * wait on the backend.
  */
 public final class MlopsSparkListener extends SparkListener {
   /** The tag holding the Spark application id. */
