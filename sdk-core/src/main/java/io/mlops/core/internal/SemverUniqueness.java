@@ -12,7 +12,6 @@ import io.mlops.core.spi.Capabilities;
 import io.mlops.core.spi.Operation;
 import io.mlops.core.spi.RegistryStore;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -38,15 +37,6 @@ import java.util.Optional;
  * are one version), as in SemVer 2.0.0 §10.
  */
 public final class SemverUniqueness {
-  /** Version ids compared as numbers ("10" after "9"), as text when one is not a number. */
-  public static final Comparator<String> VERSION_NUMBER = (a, b) -> {
-    try {
-      return Long.compare(Long.parseLong(a), Long.parseLong(b));
-    } catch (NumberFormatException notNumeric) {
-      return a.compareTo(b);
-    }
-  };
-
   /** Retries of a loser's self-delete after a transient failure. */
   private static final Backoff SELF_DELETE_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), 3);
 
@@ -100,7 +90,7 @@ public final class SemverUniqueness {
     for (ModelVersion v : new PagedIterable<>(Optional.empty(), token -> store.listModelVersions(name, token))) {
       boolean same = ours != null && v.version().equals(ours.version())
           || v.semver().map(s -> equivalent(s, semver)).orElse(false);
-      if (same && (lowest == null || VERSION_NUMBER.compare(v.version(), lowest.version()) < 0)) {
+      if (same && (lowest == null || VersionNumbers.ORDER.compare(v.version(), lowest.version()) < 0)) {
         lowest = v;
       }
     }

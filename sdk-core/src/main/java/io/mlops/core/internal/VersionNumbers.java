@@ -1,9 +1,19 @@
 package io.mlops.core.internal;
 
 import io.mlops.core.InvalidParameterException;
+import java.util.Comparator;
 
 /** Model version ids of the stores that number versions as MLflow does (1, 2, ...; never reused). */
 public final class VersionNumbers {
+  /** Version ids compared as numbers ("10" after "9"), as text when one is not a number (a backend's own ids). */
+  public static final Comparator<String> ORDER = (a, b) -> {
+    try {
+      return Long.compare(Long.parseLong(a), Long.parseLong(b));
+    } catch (NumberFormatException notNumeric) {
+      return a.compareTo(b);
+    }
+  };
+
   private VersionNumbers() {}
 
   /**

@@ -18,7 +18,7 @@ import io.mlops.core.TransportException;
 import io.mlops.core.ValidationException;
 import io.mlops.core.internal.ArtifactWalk;
 import io.mlops.core.internal.CandidateCopy;
-import io.mlops.core.internal.SemverUniqueness;
+import io.mlops.core.internal.VersionNumbers;
 import io.mlops.mlflow.internal.MlflowHttp;
 import io.mlops.mlflow.internal.MlflowHttp.Retry;
 import io.mlops.mlflow.internal.MlflowJson;
@@ -332,7 +332,7 @@ final class GitlabRegistryStore implements RegistryStore {
         out.add(modelVersion(v));
       }
     }
-    out.sort(Comparator.comparing(ModelVersion::version, SemverUniqueness.VERSION_NUMBER));
+    out.sort(Comparator.comparing(ModelVersion::version, VersionNumbers.ORDER));
     return out;
   }
 

@@ -12,7 +12,7 @@ import io.mlops.core.Page;
 import io.mlops.core.ResourceAlreadyExistsException;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.mlflow.internal.MlflowHttp.Retry;
-import io.mlops.core.internal.SemverUniqueness;
+import io.mlops.core.internal.VersionNumbers;
 import io.mlops.core.spi.RegistryStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -177,7 +177,7 @@ public final class MlflowRegistryStore implements RegistryStore {
         items.add(v);
       }
     }
-    items.sort(Comparator.comparing(ModelVersion::version, SemverUniqueness.VERSION_NUMBER));
+    items.sort(Comparator.comparing(ModelVersion::version, VersionNumbers.ORDER));
     if (!items.isEmpty() || !pageToken.isPresent()) {
       Map<String, List<String>> aliases = aliasesByVersion(getModel(name)); // not found if the model is not
       items.replaceAll(v -> v.aliases().isEmpty() && aliases.containsKey(v.version())

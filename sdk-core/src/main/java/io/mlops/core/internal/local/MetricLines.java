@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file store's metric files: one point per line, {@code "<timestamp_ms> <value> <step>"} (MLflow's
- * {@code FileStore._log_run_metric}), read as MLflow's {@code FileStore} reads them: 2, 3 or 5 fields
+ * {@code FileStore._log_run_metric}; written by {@link MetricLineEncoder}), read as MLflow's {@code FileStore} reads them: 2, 3 or 5 fields
  * ({@code _get_metric_from_line}), the latest point chosen by {@link #latest}.
  *
  * <p>MLflow 3 writes five fields, {@code "<ts> <value> <step> <dataset name> <dataset digest>"}, for a metric
@@ -25,35 +25,6 @@ final class MetricLines {
   private static final Logger LOG = LoggerFactory.getLogger(MetricLines.class);
 
   private MetricLines() {}
-
-  /** Appends the line of one point to {@code out}. Java's NaN/Infinity spelling is what Python's float() reads. */
-  static void format(StringBuilder out, Metric metric) {
-    out.append(metric.timestamp()).append(' ');
-    out.append(formatValue(metric.value())).append(' ').append(metric.step()).append('\n');
-  }
-
-  /**
-   * The bytes of formatted lines, which are ASCII (digits, sign, '.', 'E', NaN, Infinity, space, newline): copied
-   * char by char, without the intermediate String and the charset encoder of {@code toString().getBytes(UTF_8)}.
-   */
-  static byte[] ascii(CharSequence lines) {
-    byte[] out = new byte[lines.length()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (byte) lines.charAt(i);
-    }
-    return out;
-  }
-
-  /**
-   * The shortest decimal that reads back as exactly this double, in {@link Double#toString(double)}'s spelling
-   * ({@code 1.0E-5}, {@code -0.0}, {@code NaN}, {@code Infinity}), which Python's {@code float()} parses exactly:
-   * the text {@link MetricLineEncoder} writes into the metric files.
-   */
-  static String formatValue(double value) {
-    byte[] out = new byte[ShortestDouble.MAX_LENGTH];
-    int end = ShortestDouble.write(value, out, 0);
-    return new String(out, 0, end, StandardCharsets.US_ASCII);
-  }
 
   /**
    * Reads every point of a metric file in order. A last line without its newline is a torn write and is
