@@ -22,8 +22,9 @@ import org.apache.spark.sql.SparkSession;
  * read back. Prints {@code SPARK SMOKE OK} when every check passed; any failed check, and any exception (the Jackson
  * conflict surfaces at the DataFrame action), exits non-zero.
  *
- * <p>Arguments: the local store directory, and the jar the SDK's classes must come from ({@code -}: anywhere, for
- * the control run on the unshaded modules).
+ * <p>Arguments: the local store directory; the jar the SDK's classes must come from ({@code -}: anywhere, for the
+ * control run on the unshaded modules); and optionally {@code submitted}, when {@code spark-submit} gives the master,
+ * the listener and the {@code spark.mlops.*} settings (ShadedJarSparkSubmitIT), instead of this program.
  */
 public final class ShadedSparkSmoke {
   private ShadedSparkSmoke() {}
@@ -40,14 +41,18 @@ public final class ShadedSparkSmoke {
     }
     System.out.println("Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Scala "
         + scala.util.Properties.versionNumberString());
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("shaded-spark-smoke")
+    boolean submitted = args.length > 2 && args[2].equals("submitted");
+    SparkSession.Builder builder = SparkSession.builder().appName("shaded-spark-smoke")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.extraListeners", MlopsSparkListener.class.getName())
-        .config("spark.mlops.trackingUri", store.toUri().toString())
-        .config("spark.mlops.experimentName", "shaded-spark")
-        .getOrCreate();
+        .config("spark.sql.shuffle.partitions", "2");
+    if (!submitted) {
+      builder.master("local[2]")
+          .config("spark.extraListeners", MlopsSparkListener.class.getName())
+          .config("spark.mlops.trackingUri", store.toUri().toString())
+          .config("spark.mlops.experimentName", "shaded-spark");
+    }
+    SparkSession spark = builder.getOrCreate();
     try {
       List<Row> rows = spark.range(0, 1000, 1, 4).selectExpr("id % 7 AS k").groupBy("k").count().collectAsList();
       check(rows.size() == 7, "groups: " + rows);
