@@ -4,6 +4,9 @@ import io.mlops.spark.MlopsQueryListener;
 import io.mlops.spark.MlopsSparkListener;
 import io.mlops.tracking.ActiveCandidate;
 import io.mlops.tracking.Tracker;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +40,9 @@ import org.apache.spark.sql.util.QueryExecutionListener;
  * <p>On a loaded machine the wall-clock difference drowns in noise, so the "with" runs also time the listeners'
  * callbacks themselves ({@link System#nanoTime()} around each call, through thin delegates): the time they take on
  * Spark's listener-bus thread, per job run, which is the most the listeners can add (they run beside the job, and
- * the run waits for the bus to drain at its end).
+ * the run waits for the bus to drain at its end), plus the CPU time the tracker's worker thread spent meanwhile
+ * (delivering what they logged into the local store; measured before the worker has necessarily finished, so a
+ * lower bound of that part).
  *
  * <pre>
  * mvn -q -Pbench,bench-spark -DskipTests verify -pl benchmarks -am \
@@ -98,18 +103,19 @@ public final class SparkListenerOverheadHarness {
           onMs = job.timeWith(candidate);
           offMs = job.timeWithout();
         }
-        errors += job.lastErrors;
+        errors += job.errors;
+        double cbMs = job.callbackNanos / 1e6;
+        double workerMs = job.workerCpuNanos / 1e6;
         boolean counted = i >= warmup;
-        double cbMs = job.lastCallbackNanos / 1e6;
         System.out.printf(Locale.ROOT, "%s %2d: without %8.1f ms, with %8.1f ms (%+.2f %%); callbacks %.2f ms "
-            + "(%d calls, %.3f %% of the run)%n", counted ? "pair  " : "warmup", i, offMs, onMs,
-            100 * (onMs / offMs - 1), cbMs, job.lastCallbacks, 100 * cbMs / onMs);
+            + "(%d calls), tracker worker CPU %.2f ms: %.3f %% of the run%n", counted ? "pair  " : "warmup", i,
+            offMs, onMs, 100 * (onMs / offMs - 1), cbMs, job.callbacks, workerMs, 100 * (cbMs + workerMs) / onMs);
         if (counted) {
           without.add(offMs);
           with.add(onMs);
           ratios.add(onMs / offMs);
-          callbackMs.add(cbMs);
-          callbackShare.add(cbMs / onMs);
+          callbackMs.add(cbMs + workerMs);
+          callbackShare.add((cbMs + workerMs) / onMs);
         }
       }
       double medOff = median(without);
@@ -117,7 +123,8 @@ public final class SparkListenerOverheadHarness {
       System.out.printf(Locale.ROOT, "median without %.1f ms, with %.1f ms: ratio of medians %.4f (%+.2f %%), "
           + "median of pair ratios %.4f (%+.2f %%); listener errors %d%n", medOff, medOn, medOn / medOff,
           100 * (medOn / medOff - 1), median(ratios), 100 * (median(ratios) - 1), errors);
-      System.out.printf(Locale.ROOT, "listener callbacks per run: median %.2f ms, median %.3f %% of the run%n",
+      System.out.printf(Locale.ROOT, "listener callbacks + tracker worker CPU per run: median %.2f ms, median %.3f %% "
+          + "of the run%n",
           median(callbackMs), 100 * median(callbackShare));
       candidate.end(io.mlops.core.CandidateStatus.FINISHED);
     } finally {
@@ -138,9 +145,11 @@ public final class SparkListenerOverheadHarness {
     private final String input;
     private final String dim;
     private final String output;
-    long lastErrors;
-    long lastCallbackNanos;
-    long lastCallbacks;
+    // of the last run with the listeners
+    long errors;
+    long callbackNanos;
+    long callbacks;
+    long workerCpuNanos;
 
     Job(SparkSession spark, String input, String dim, String output) {
       this.spark = spark;
@@ -150,9 +159,6 @@ public final class SparkListenerOverheadHarness {
     }
 
     double timeWithout() throws Exception {
-      lastErrors = 0;
-      lastCallbackNanos = 0;
-      lastCallbacks = 0;
       return run();
     }
 
@@ -166,15 +172,29 @@ public final class SparkListenerOverheadHarness {
       TimedQueryListener timedQuery = new TimedQueryListener(queryListener);
       spark.sparkContext().addSparkListener(timedSpark);
       spark.listenerManager().register(timedQuery);
+      long workerBefore = trackerWorkerCpuNanos();
       try {
         return run();
       } finally {
         spark.sparkContext().removeSparkListener(timedSpark);
         spark.listenerManager().unregister(timedQuery);
-        lastErrors = sparkListener.errorCount() + queryListener.errorCount();
-        lastCallbackNanos = timedSpark.nanos + timedQuery.nanos;
-        lastCallbacks = timedSpark.calls + timedQuery.calls;
+        errors = sparkListener.errorCount() + queryListener.errorCount();
+        callbackNanos = timedSpark.timer.nanos + timedQuery.timer.nanos;
+        callbacks = timedSpark.timer.calls + timedQuery.timer.calls;
+        workerCpuNanos = trackerWorkerCpuNanos() - workerBefore; // what the run's logging cost the worker so far
       }
+    }
+
+    /** CPU time of the tracker's worker threads ({@code mlops-tracker-worker-N}) so far. */
+    private static long trackerWorkerCpuNanos() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long sum = 0;
+      for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info != null && info.getThreadName().startsWith("mlops-tracker-worker-")) {
+          sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+        }
+      }
+      return sum;
     }
 
     /** The job, wall clock until Spark's listener bus has delivered its events, in ms. */
@@ -192,55 +212,53 @@ public final class SparkListenerOverheadHarness {
     }
   }
 
-  /** Times the calls of the listener's callbacks it overrides (those MlopsSparkListener does work in). */
+  /** A listener's callback time: {@link System#nanoTime()} around each call, on the thread that makes it. */
+  private static final class CallTimer {
+    long nanos; // written on the listener-bus thread, read after the bus drained
+    long calls;
+
+    void time(Runnable call) {
+      long t = System.nanoTime();
+      call.run();
+      nanos += System.nanoTime() - t;
+      calls++;
+    }
+  }
+
+  /** Times the callbacks MlopsSparkListener does work in. */
   private static final class TimedSparkListener extends SparkListener {
     private final MlopsSparkListener delegate;
-    long nanos; // written and read on the listener-bus thread, read after the bus drained
-    long calls;
+    final CallTimer timer = new CallTimer();
 
     TimedSparkListener(MlopsSparkListener delegate) {
       this.delegate = delegate;
     }
 
-    private void took(long start) {
-      nanos += System.nanoTime() - start;
-      calls++;
-    }
-
     @Override
     public void onJobStart(SparkListenerJobStart event) {
-      long t = System.nanoTime();
-      delegate.onJobStart(event);
-      took(t);
+      timer.time(() -> delegate.onJobStart(event));
     }
 
     @Override
     public void onJobEnd(SparkListenerJobEnd event) {
-      long t = System.nanoTime();
-      delegate.onJobEnd(event);
-      took(t);
+      timer.time(() -> delegate.onJobEnd(event));
     }
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd event) {
-      long t = System.nanoTime();
-      delegate.onTaskEnd(event);
-      took(t);
+      timer.time(() -> delegate.onTaskEnd(event));
     }
 
     @Override
     public void onStageCompleted(SparkListenerStageCompleted event) {
-      long t = System.nanoTime();
-      delegate.onStageCompleted(event);
-      took(t);
+      timer.time(() -> delegate.onStageCompleted(event));
     }
   }
 
-  /** Times the calls of a query listener. */
+  /** Times a query listener's callbacks. */
   private static final class TimedQueryListener implements QueryExecutionListener {
     private final QueryExecutionListener delegate;
-    long nanos;
-    long calls;
+    final CallTimer timer = new CallTimer();
 
     TimedQueryListener(QueryExecutionListener delegate) {
       this.delegate = delegate;
@@ -248,18 +266,12 @@ public final class SparkListenerOverheadHarness {
 
     @Override
     public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
-      long t = System.nanoTime();
-      delegate.onSuccess(funcName, qe, durationNs);
-      nanos += System.nanoTime() - t;
-      calls++;
+      timer.time(() -> delegate.onSuccess(funcName, qe, durationNs));
     }
 
     @Override
     public void onFailure(String funcName, QueryExecution qe, Exception exception) {
-      long t = System.nanoTime();
-      delegate.onFailure(funcName, qe, exception);
-      nanos += System.nanoTime() - t;
-      calls++;
+      timer.time(() -> delegate.onFailure(funcName, qe, exception));
     }
   }
 }
