@@ -122,7 +122,6 @@ class DatasetsApplicationTest {
           confListenerErrors = ((MlopsQueryListener) l).errorCount();
         }
       }
-      userCandidate = null;
       userTracker.flush().get(30, TimeUnit.SECONDS);
       userClient = client(dir.resolve("user-mlruns"));
       userCandidate = userClient.getCandidate(own.id());
