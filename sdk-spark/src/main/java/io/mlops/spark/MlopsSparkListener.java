@@ -1,6 +1,7 @@
 package io.mlops.spark;
 
 import io.mlops.core.CandidateStatus;
+import io.mlops.spark.internal.ApplicationDatasources;
 import io.mlops.spark.internal.ConfParams;
 import io.mlops.spark.internal.ListenerSettings;
 import io.mlops.spark.internal.ScalaCollections;
@@ -99,6 +100,8 @@ public final class MlopsSparkListener extends SparkListener {
   private volatile ActiveCandidate candidate;
   private final AtomicLong errors = new AtomicLong();
   private volatile boolean ended;
+  /** The application id under which the candidate is offered to {@link MlopsQueryListener}; null until then. */
+  private volatile String boundAppId;
 
   private final Map<Long, StageTotals> stages = new HashMap<>();
   private final Map<Integer, Long> jobStarts = new HashMap<>();
@@ -189,6 +192,7 @@ public final class MlopsSparkListener extends SparkListener {
     try {
       ActiveCandidate c = tracker.startCandidate(settings.candidateName().orElse(sc.appName()));
       listener = new MlopsSparkListener(sc.getConf(), settings, tracker, c, true);
+      listener.offerToQueryListeners(sc.applicationId());
       listener.describe(sc.applicationId(), sc.sparkUser());
     } catch (RuntimeException e) {
       tracker.close();
@@ -235,9 +239,22 @@ public final class MlopsSparkListener extends SparkListener {
       ownsCandidate = !runId.isPresent();
       candidate = runId.isPresent() ? tracker.attachCandidate(runId.get())
           : tracker.startCandidate(settings.candidateName().orElse(event.appName()));
+      offerToQueryListeners(appId);
       describe(appId, event.sparkUser());
     } catch (RuntimeException | LinkageError e) {
       recordError("onApplicationStart", e);
+    }
+  }
+
+  /**
+   * Makes this application's candidate the one a conf-registered {@link MlopsQueryListener} records into (unless
+   * another listener of the application offered its candidate first). Only for a candidate of this listener's own
+   * tracker, whose backend gives the longest tag value.
+   */
+  private void offerToQueryListeners(String appId) {
+    if (appId != null && !appId.isEmpty()
+        && ApplicationDatasources.bind(appId, candidate, tracker.client().capabilities().maxTagValueLength())) {
+      boundAppId = appId;
     }
   }
 
@@ -368,6 +385,9 @@ public final class MlopsSparkListener extends SparkListener {
       recordError("onApplicationEnd", e);
     } finally {
       stages.clear();
+      if (boundAppId != null) {
+        ApplicationDatasources.release(boundAppId, c);
+      }
       closeTracker();
     }
   }
