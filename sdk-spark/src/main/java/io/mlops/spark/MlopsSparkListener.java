@@ -366,6 +366,7 @@ public final class MlopsSparkListener extends SparkListener {
     ended = true; // job ends Spark posts after this (jobs it cancels while stopping) are not logged
     ActiveCandidate c = candidate;
     try {
+      ExecutorLogging.flushInto(c, Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS)); // executors' points before the end
       Map<String, Double> m = new LinkedHashMap<>();
       m.put(APP_JOBS, (double) jobsEnded);
       m.put(APP_FAILED_JOBS, (double) jobsFailed);

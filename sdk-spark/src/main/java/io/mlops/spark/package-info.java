@@ -1,6 +1,7 @@
 /**
  * Spark integration: {@link io.mlops.spark.MlopsSparkListener} tracks a Spark application as one candidate, with
  * its settings as params and per-job and per-stage metrics; {@link io.mlops.spark.MlopsQueryListener} records the
- * datasets its queries read and wrote. See {@code docs/spark.md}.
+ * datasets its queries read and wrote; {@link io.mlops.spark.ExecutorLogging} gives Spark tasks a
+ * {@link io.mlops.spark.CandidateHandle} to log metrics into the driver's candidate. See {@code docs/spark.md}.
  */
 package io.mlops.spark;

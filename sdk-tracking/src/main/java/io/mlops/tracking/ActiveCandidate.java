@@ -155,7 +155,7 @@ public final class ActiveCandidate implements AutoCloseable {
     if (!fresh.isEmpty()) {
       offer(fresh, List.of());
     }
-    throwIfRefused(refused);
+    Arguments.throwIfRefused(refused);
     return this;
   }
 
@@ -173,6 +173,22 @@ public final class ActiveCandidate implements AutoCloseable {
     checkMetricKey(key);
     if (pipeline != null) { // null: tracking is off (Tracker.noop())
       pipeline.offerMetric(handle, key, value, clock.getAsLong(), step);
+    }
+    return this;
+  }
+
+  /**
+   * Logs a metric at a step with the time it was measured, in milliseconds since the epoch, for a point measured
+   * before it reaches this candidate: on a Spark executor, for example, whose points arrive when the task ends.
+   *
+   * @throws ValidationException for an invalid key or a negative timestamp
+   */
+  public ActiveCandidate logMetric(String key, double value, long step, long timestampMillis) {
+    ensureOpen();
+    checkMetricKey(key);
+    validator.timestamp(key, timestampMillis);
+    if (pipeline != null) {
+      pipeline.offerMetric(handle, key, value, timestampMillis, step);
     }
     return this;
   }
@@ -201,7 +217,7 @@ public final class ActiveCandidate implements AutoCloseable {
       }
     }
     if (refused != null) {
-      throwIfRefused(refused);
+      Arguments.throwIfRefused(refused);
     }
     return this;
   }
@@ -232,7 +248,7 @@ public final class ActiveCandidate implements AutoCloseable {
     if (!list.isEmpty()) {
       offer(List.of(), list);
     }
-    throwIfRefused(refused);
+    Arguments.throwIfRefused(refused);
     return this;
   }
 
@@ -358,20 +374,5 @@ public final class ActiveCandidate implements AutoCloseable {
   private InvalidParameterException conflict(String key, String prev, String value) {
     return new InvalidParameterException("Changing param values is not allowed: param '" + key + "' of candidate "
         + id() + " was logged with value '" + prev + "', not '" + value + "'");
-  }
-
-  private static void throwIfRefused(List<ValidationException> refused) {
-    if (refused.isEmpty()) {
-      return;
-    }
-    ValidationException first = refused.get(0);
-    StringBuilder all = new StringBuilder();
-    for (ValidationException e : refused) {
-      all.append(all.length() == 0 ? "" : "; ").append(e.getMessage());
-    }
-    ValidationException e = new ValidationException(first.key(), first.rule(), refused.size()
-        + (refused.size() == 1 ? " entry was" : " entries were") + " refused, the rest was logged: " + all);
-    refused.forEach(e::addSuppressed);
-    throw e;
   }
 }

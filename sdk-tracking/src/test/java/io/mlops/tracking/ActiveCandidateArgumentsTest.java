@@ -86,4 +86,22 @@ class ActiveCandidateArgumentsTest {
     assertNamesArgument(() -> candidate.logMetrics(null, 0L), "values");
     assertNamesArgument(() -> candidate.setTags(null), "tags");
   }
+
+  @Test
+  void logMetric_withATimestamp_keepsIt_andANegativeOneIsAValidationErrorNamingTheKey() {
+    assertThatThrownBy(() -> candidate.logMetric("measured", 1.0, 0L, -1L))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.key()).isEqualTo("measured"))
+        .hasMessageContaining("negative timestamp");
+    assertNamesArgument(() -> candidate.logMetric(null, 1.0, 0L, 5L), "key");
+
+    candidate.logMetric("measured", 2.5, 7L, 1_000_000L);
+    candidate.end(CandidateStatus.FINISHED);
+    assertThat(tracker.client().getMetricHistory(candidate.id(), "measured"))
+        .singleElement()
+        .satisfies(m -> {
+          assertThat(m.value()).isEqualTo(2.5);
+          assertThat(m.step()).isEqualTo(7L);
+          assertThat(m.timestamp()).isEqualTo(1_000_000L);
+        });
+  }
 }

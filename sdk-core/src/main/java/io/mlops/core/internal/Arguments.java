@@ -1,6 +1,7 @@
 package io.mlops.core.internal;
 
 import io.mlops.core.ValidationException;
+import java.util.List;
 
 /**
  * Checks of the public entry points' arguments: a missing one is a {@link ValidationException} whose
@@ -40,5 +41,25 @@ public final class Arguments {
   /** The exception for a missing argument: {@code key()} is its name, {@code rule()} is {@code required}. */
   public static ValidationException missing(String name, String what) {
     return new ValidationException(name, "required", name + " must not be " + what);
+  }
+
+  /**
+   * Throws one {@link ValidationException} for the entries of a batch call that were refused while the others were
+   * logged: the first refusal's key and rule, every refusal's message, and each refusal as a suppressed exception.
+   * Returns when none was refused.
+   */
+  public static void throwIfRefused(List<ValidationException> refused) {
+    if (refused == null || refused.isEmpty()) {
+      return;
+    }
+    ValidationException first = refused.get(0);
+    StringBuilder all = new StringBuilder();
+    for (ValidationException e : refused) {
+      all.append(all.length() == 0 ? "" : "; ").append(e.getMessage());
+    }
+    ValidationException e = new ValidationException(first.key(), first.rule(), refused.size()
+        + (refused.size() == 1 ? " entry was" : " entries were") + " refused, the rest was logged: " + all);
+    refused.forEach(e::addSuppressed);
+    throw e;
   }
 }

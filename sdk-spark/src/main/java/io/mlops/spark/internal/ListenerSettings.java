@@ -5,11 +5,14 @@ import io.mlops.core.MlopsSetting;
 import io.mlops.core.ValidationException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.spark.SparkConf;
+import scala.Tuple2;
 
 /**
  * The listener's settings, read from the Spark conf's {@code spark.mlops.*} entries. Three keys are the listener's
@@ -48,6 +51,15 @@ public final class ListenerSettings {
     this.enabled = enabled;
     this.logConf = logConf;
     this.refused = refused;
+  }
+
+  /** Settings from a Spark conf, with the process's system properties and environment behind them. */
+  public static ListenerSettings from(SparkConf sparkConf) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (Tuple2<String, String> e : sparkConf.getAll()) {
+      entries.put(e._1(), e._2());
+    }
+    return from(entries);
   }
 
   /** Settings from the Spark conf's entries, with the process's system properties and environment behind them. */
