@@ -53,7 +53,7 @@ class ShadedJarOnSparkTest {
     classpath.addAll(spark);
     Result r = run(classpath, "-");
     assertThat(r.exitCode).as(r.output).isNotZero();
-    assertThat(r.output).contains(JACKSON_ERROR).doesNotContain("DataFrame action OK", "SPARK SMOKE OK");
+    assertThat(r.output).contains(JACKSON_ERROR).doesNotContain("DataFrame action OK", "executor logging OK", "SPARK SMOKE OK");
   }
 
   /**
@@ -94,7 +94,7 @@ class ShadedJarOnSparkTest {
     assumeSpark35RunsOnThisJdk();
     Result r = runShaded("mlops.all.spark35Classpath");
     assertThat(r.exitCode).as(r.output).isZero();
-    assertThat(r.output).contains("Spark 3.5.9, Scala 2.12", "DataFrame action OK", "SPARK SMOKE OK")
+    assertThat(r.output).contains("Spark 3.5.9, Scala 2.12", "DataFrame action OK", "executor logging OK", "SPARK SMOKE OK")
         .doesNotContain("MlopsSparkListener: ");
   }
 
@@ -103,7 +103,7 @@ class ShadedJarOnSparkTest {
     Result r = runShaded("mlops.all.spark4Classpath");
     assertThat(r.exitCode).as(r.output).isZero();
     // no "MlopsSparkListener: ... failed" warning: the 2.12-built classes link on Scala 2.13
-    assertThat(r.output).contains("Spark 4.2.0, Scala 2.13", "DataFrame action OK", "SPARK SMOKE OK")
+    assertThat(r.output).contains("Spark 4.2.0, Scala 2.13", "DataFrame action OK", "executor logging OK", "SPARK SMOKE OK")
         .doesNotContain("MlopsSparkListener: ");
   }
 

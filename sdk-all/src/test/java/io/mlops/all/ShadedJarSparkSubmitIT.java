@@ -40,7 +40,7 @@ class ShadedJarSparkSubmitIT {
     Path jar = ShadedJar.path();
     Result r = submit(sparkVersion, List.of("--jars", jar.toString()), jar.getFileName().toString());
     assertThat(r.exitCode).as(r.output).isZero();
-    assertThat(r.output).contains("Spark " + sparkVersion + ", Scala ", "DataFrame action OK", "SPARK SMOKE OK")
+    assertThat(r.output).contains("Spark " + sparkVersion + ", Scala ", "DataFrame action OK", "executor logging OK", "SPARK SMOKE OK")
         .doesNotContain("MlopsSparkListener: ");
   }
 
@@ -84,6 +84,7 @@ class ShadedJarSparkSubmitIT {
     command.addAll(jarArgs);
     command.addAll(List.of(
         "--conf", "spark.extraListeners=io.mlops.spark.MlopsSparkListener",
+        "--conf", "spark.sql.queryExecutionListeners=io.mlops.spark.MlopsQueryListener",
         "--conf", "spark.mlops.trackingUri=" + store.toUri(),
         "--conf", "spark.mlops.experimentName=shaded-spark",
         "--class", ShadedSparkSmoke.class.getName(),

@@ -4,22 +4,32 @@ import io.mlops.core.Candidate;
 import io.mlops.core.CandidateQuery;
 import io.mlops.core.CandidateStatus;
 import io.mlops.core.Experiment;
+import io.mlops.core.Metric;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.TrackingClient;
+import io.mlops.spark.CandidateHandle;
+import io.mlops.spark.ExecutorLogging;
+import io.mlops.spark.MlopsQueryListener;
 import io.mlops.spark.MlopsSparkListener;
+import io.mlops.tracking.ActiveCandidate;
+import io.mlops.tracking.Tracker;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The program ShadedJarOnSparkTest runs in a child JVM on a Spark runtime classpath: a local[2] Spark application
- * tracked with zero code ({@code spark.extraListeners}), one DataFrame action with a shuffle, then the local store
- * read back. Prints {@code SPARK SMOKE OK} when every check passed; any failed check, and any exception (the Jackson
+ * tracked with zero code ({@code spark.extraListeners}, {@code spark.sql.queryExecutionListeners}): a DataFrame
+ * action with a shuffle, a parquet write and read (datasets), and a job whose tasks log through
+ * {@link ExecutorLogging} into a candidate of the program's own; then the local store read back. Every part of the
+ * Spark integration runs, so a class that does not link on this Spark shows. Prints {@code SPARK SMOKE OK} when every check passed; any failed check, and any exception (the Jackson
  * conflict surfaces at the DataFrame action), exits non-zero.
  *
  * <p>Arguments: the local store directory; the jar the SDK's classes must come from ({@code -}: anywhere, for the
@@ -49,21 +59,45 @@ public final class ShadedSparkSmoke {
     if (!submitted) {
       builder.master("local[2]")
           .config("spark.extraListeners", MlopsSparkListener.class.getName())
+          .config("spark.sql.queryExecutionListeners", MlopsQueryListener.class.getName())
           .config("spark.mlops.trackingUri", store.toUri().toString())
           .config("spark.mlops.experimentName", "shaded-spark");
     }
+    MlopsConfig config = MlopsConfig.builder().environment(Map.of()).systemProperties(new Properties())
+        .trackingUri(store.toUri().toString()).build();
+    Path data = store.resolveSibling("smoke-data.parquet");
+    String executorsCandidate;
     SparkSession spark = builder.getOrCreate();
     try {
       List<Row> rows = spark.range(0, 1000, 1, 4).selectExpr("id % 7 AS k").groupBy("k").count().collectAsList();
       check(rows.size() == 7, "groups: " + rows);
       System.out.println("DataFrame action OK: " + rows.size() + " groups");
+      spark.range(0, 10).write().mode("overwrite").parquet(data.toString());
+      check(spark.read().parquet(data.toString()).count() == 10, "parquet read back");
+      try (Tracker tracker = Tracker.builder().config(config).experimentName("shaded-spark-executors")
+          .shutdownHook(false).build();
+          ActiveCandidate candidate = tracker.startCandidate("executors");
+          ExecutorLogging logging = ExecutorLogging.start(spark, candidate)) {
+        CandidateHandle handle = logging.handle();
+        spark.range(0, 100, 1, 4).foreachPartition((ForeachPartitionFunction<Long>) it -> {
+          long n = 0;
+          while (it.hasNext()) {
+            it.next();
+            n++;
+          }
+          handle.logMetric("rows", n, TaskContext.getPartitionId());
+        });
+        executorsCandidate = candidate.id();
+      }
+      System.out.println("executor logging OK");
     } finally {
       spark.stop();
     }
 
-    MlopsConfig config = MlopsConfig.builder().environment(Map.of()).systemProperties(new Properties())
-        .trackingUri(store.toUri().toString()).build();
     try (TrackingClient client = TrackingClient.create(config)) {
+      List<Metric> points = client.getMetricHistory(executorsCandidate, "rows");
+      check(points.size() == 4 && points.stream().mapToDouble(Metric::value).sum() == 100,
+          "executor points " + points);
       Experiment e = client.getExperimentByName("shaded-spark");
       List<Candidate> found = new ArrayList<>();
       client.searchCandidates(CandidateQuery.builder().addExperimentId(e.id()).build()).forEach(found::add);
@@ -77,6 +111,10 @@ public final class ShadedSparkSmoke {
         check(c.data().metrics().containsKey(metric), "metric " + metric + " in " + c.data().metrics().keySet());
       }
       check(c.data().metrics().get(MlopsSparkListener.APP_FAILED_JOBS).value() == 0, "failed jobs");
+      String read = c.data().tags().getOrDefault(MlopsQueryListener.READ_TAG, "");
+      String written = c.data().tags().getOrDefault(MlopsQueryListener.WRITTEN_TAG, "");
+      check(read.contains("smoke-data.parquet,format=parquet"), "datasets read: " + read);
+      check(written.contains("smoke-data.parquet,format=parquet"), "datasets written: " + written);
       System.out.println("SPARK SMOKE OK candidate=" + c.info().id() + " metrics=" + c.data().metrics().size());
     }
   }

@@ -3,6 +3,7 @@ package io.mlops.spark;
 import io.mlops.spark.internal.ApplicationDatasources;
 import io.mlops.spark.internal.DatasourceTags;
 import io.mlops.spark.internal.PlanDatasources;
+import io.mlops.spark.internal.ScalaCollections;
 import io.mlops.tracking.ActiveCandidate;
 import java.util.Collections;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,7 +110,7 @@ public final class MlopsQueryListener implements QueryExecutionListener {
   private void record(QueryExecution qe, boolean succeeded) {
     try {
       DatasourceTags tags = fixedTags != null ? fixedTags
-          : ApplicationDatasources.forApplication(qe.sparkSession().sparkContext().applicationId(),
+          : ApplicationDatasources.forApplication(applicationId(qe),
               DEFAULT_MAX_TAG_VALUE_LENGTH);
       lastTags = tags;
       PlanDatasources found = PlanDatasources.of(qe.analyzed());
@@ -117,7 +118,7 @@ public final class MlopsQueryListener implements QueryExecutionListener {
       if (changed && tags.candidate() == null && warnedUnbound.compareAndSet(false, true)) {
         LOG.warn("MlopsQueryListener: no MlopsSparkListener candidate for application {} yet (is it in "
             + "spark.extraListeners, and enabled?); the datasets are kept for it until it starts",
-            qe.sparkSession().sparkContext().applicationId());
+            applicationId(qe));
       }
     } catch (RuntimeException | LinkageError e) {
       recordError(e);
@@ -133,6 +134,15 @@ public final class MlopsQueryListener implements QueryExecutionListener {
   public long droppedCount() {
     DatasourceTags t = lastTags;
     return t == null ? 0 : t.dropped();
+  }
+
+  /**
+   * The query's application id. {@code QueryExecution.sparkSession()} is called by name: it returns
+   * {@code org.apache.spark.sql.SparkSession} on Spark 3.5 and {@code org.apache.spark.sql.classic.SparkSession} (a
+   * subclass) on Spark 4, so a compiled call to it links on one of them only.
+   */
+  private static String applicationId(QueryExecution qe) {
+    return ((SparkSession) ScalaCollections.call(qe, "sparkSession")).sparkContext().applicationId();
   }
 
   private void recordError(Throwable e) {

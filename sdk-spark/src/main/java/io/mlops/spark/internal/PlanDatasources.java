@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.analysis.NamedRelation;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.HiveTableRelation;
@@ -59,6 +58,8 @@ import scala.collection.Iterator;
 public final class PlanDatasources {
   /** The most plan nodes one walk visits; a larger plan is recorded in part. */
   public static final int MAX_NODES = 10_000;
+  /** A plan node's sequences of plans walked: children, the plans inside a command, subqueries. */
+  private static final List<String> NODE_SEQUENCES = List.of("children", "innerChildren", "subqueries");
   /** Spark's {@code DataSource.GLOB_PATHS_KEY}, set on the internal text read of CSV and JSON inference. */
   static final String GLOB_PATHS_KEY = "__globPaths__";
 
@@ -105,17 +106,13 @@ public final class PlanDatasources {
       LogicalPlan node = todo.pop();
       visit(node);
       next.clear();
-      for (Iterator<LogicalPlan> it = node.children().iterator(); it.hasNext(); ) {
-        next.add(it.next());
-      }
-      for (Iterator<?> it = node.innerChildren().iterator(); it.hasNext(); ) {
-        Object inner = it.next();
-        if (inner instanceof LogicalPlan) { // not a physical plan (a cached relation's), nor an expression
-          next.add((LogicalPlan) inner);
+      // by name: these return scala.collection.Seq on Scala 2.12 and immutable.Seq on 2.13 (ScalaCollections)
+      for (String sequence : NODE_SEQUENCES) {
+        for (Object child : ScalaCollections.elementsOf(node, sequence)) {
+          if (child instanceof LogicalPlan) { // innerChildren: not a physical plan (a cached relation's)
+            next.add((LogicalPlan) child);
+          }
         }
-      }
-      for (Iterator<LogicalPlan> it = node.subqueries().iterator(); it.hasNext(); ) {
-        next.add(it.next());
       }
       for (int i = next.size() - 1; i >= 0; i--) { // depth first, left to right: a join's datasets in query order
         todo.push(next.get(i));
@@ -169,8 +166,8 @@ public final class PlanDatasources {
         return;
       }
       String version = version(option(fs.options(), "versionAsOf"), option(fs.options(), "timestampAsOf"));
-      for (Iterator<Path> it = fs.location().rootPaths().iterator(); it.hasNext(); ) {
-        into.add(SparkDatasource.of(maskPath(it.next().toString()), version, format));
+      for (Object path : ScalaCollections.elementsOf(fs.location(), "rootPaths")) {
+        into.add(SparkDatasource.of(maskPath(path.toString()), version, format));
       }
     } else if (r instanceof JDBCRelation) {
       JDBCOptions o = ((JDBCRelation) r).jdbcOptions();
@@ -185,8 +182,8 @@ public final class PlanDatasources {
     String version = version(r.options().get("versionAsOf"), r.options().get("timestampAsOf"));
     if (t instanceof FileTable) {
       String format = ((FileTable) t).formatName().toLowerCase(Locale.ROOT);
-      for (Iterator<Path> it = ((FileTable) t).fileIndex().rootPaths().iterator(); it.hasNext(); ) {
-        into.add(SparkDatasource.of(maskPath(it.next().toString()), version, format));
+      for (Object path : ScalaCollections.elementsOf(((FileTable) t).fileIndex(), "rootPaths")) {
+        into.add(SparkDatasource.of(maskPath(path.toString()), version, format));
       }
     } else {
       into.add(SparkDatasource.of(t.name(), version, t.properties() == null ? null : t.properties().get("provider")));

@@ -2,6 +2,8 @@ package io.mlops.spark.internal;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads Scala collections that Spark's API returns without linking to their Scala-version-specific type.
@@ -22,19 +24,46 @@ public final class ScalaCollections {
    * @throws IllegalStateException when there is no such method or it returns no Scala collection
    */
   public static int sizeOf(Object target, String method) {
-    Object value;
+    return collection(target, method).size();
+  }
+
+  /**
+   * The elements of the Scala collection that {@code target.method()} returns, in its order.
+   *
+   * @throws IllegalStateException when there is no such method or it returns no Scala collection
+   */
+  public static List<Object> elementsOf(Object target, String method) {
+    List<Object> out = new ArrayList<>();
+    for (scala.collection.Iterator<?> it = collection(target, method).iterator(); it.hasNext(); ) {
+      out.add(it.next());
+    }
+    return out;
+  }
+
+  /**
+   * What {@code target.method()} returns, called by name, so that the call names no return type: for Spark methods
+   * whose return type differs between Spark lines (Spark 4's {@code QueryExecution.sparkSession()} returns its
+   * {@code classic.SparkSession}).
+   *
+   * @throws IllegalStateException when there is no such method, or it throws
+   */
+  public static Object call(Object target, String method) {
     try {
       Method m = target.getClass().getMethod(method);
-      value = m.invoke(target);
+      return m.invoke(target);
     } catch (NoSuchMethodException | IllegalAccessException e) {
       throw new IllegalStateException(target.getClass().getName() + "." + method + "() cannot be called", e);
     } catch (InvocationTargetException e) {
       throw new IllegalStateException(target.getClass().getName() + "." + method + "() failed", e.getCause());
     }
+  }
+
+  private static scala.collection.Iterable<?> collection(Object target, String method) {
+    Object value = call(target, method);
     if (!(value instanceof scala.collection.Iterable)) {
       throw new IllegalStateException(target.getClass().getName() + "." + method + "() returned "
           + (value == null ? "null" : value.getClass().getName()) + ", not a Scala collection");
     }
-    return ((scala.collection.Iterable<?>) value).size();
+    return (scala.collection.Iterable<?>) value;
   }
 }
