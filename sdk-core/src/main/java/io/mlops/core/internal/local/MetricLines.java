@@ -54,34 +54,70 @@ final class MetricLines {
   }
 
   /**
+   * How long a torn last line must have gone unwritten before it counts as a crashed writer's leftover. A live
+   * writer's append of more than a page can be seen half done (the file's size grows page by page while the writer
+   * holds the file), and cutting it then would cut the writer's whole line once its write ends: the file's
+   * modification time, set when a write starts, tells the two apart.
+   */
+  static final long QUIET_MILLIS = 2_000;
+
+  /**
    * Cuts a torn last line (no trailing newline) off a metric file, so the next append starts on a line of its
-   * own. Returns true when something was cut.
+   * own; only one that has gone {@value #QUIET_MILLIS} ms unwritten, a crashed writer's. A tail that another writer
+   * (a second tracker, process or executor on the same store) is still appending is left alone: the caller's
+   * appends (O_APPEND) land after that write. Waits up to twice that time for a fresh torn tail to complete or go
+   * quiet, then leaves it alone. Returns true when something was cut.
    */
   static boolean repairTornTail(Path file) throws IOException {
     if (!Files.exists(file)) {
       return false;
     }
+    long deadline = System.nanoTime() + 2 * QUIET_MILLIS * 1_000_000L;
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      long len = raf.length();
-      if (len == 0) {
-        return false;
-      }
-      raf.seek(len - 1);
-      if (raf.read() == '\n') {
-        return false;
-      }
-      long pos = len - 1;
-      while (pos > 0) {
-        raf.seek(pos - 1);
-        if (raf.read() == '\n') {
-          break;
+      while (true) {
+        long len = raf.length();
+        if (len == 0 || lastByte(raf, len) == '\n') {
+          return false; // whole lines (a live writer's append may just have ended)
         }
-        pos--;
+        long age = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
+        if (age >= QUIET_MILLIS) {
+          return cutAfterLastNewline(raf, len, file);
+        }
+        if (System.nanoTime() - deadline > 0) {
+          LOG.warn("Metric file {} keeps a fresh torn last line; another writer may be appending, so it is left",
+              file);
+          return false;
+        }
+        try {
+          Thread.sleep(Math.max(1, Math.min(50, QUIET_MILLIS - age)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
-      LOG.warn("Cutting a torn last line ({} bytes) off metric file {}", len - pos, file);
-      raf.setLength(pos);
-      return true;
     }
+  }
+
+  private static int lastByte(RandomAccessFile raf, long len) throws IOException {
+    raf.seek(len - 1);
+    return raf.read();
+  }
+
+  private static boolean cutAfterLastNewline(RandomAccessFile raf, long len, Path file) throws IOException {
+    long pos = len - 1;
+    while (pos > 0) {
+      raf.seek(pos - 1);
+      if (raf.read() == '\n') {
+        break;
+      }
+      pos--;
+    }
+    if (raf.length() != len) {
+      return false; // a writer appended meanwhile: not a leftover
+    }
+    LOG.warn("Cutting a torn last line ({} bytes) off metric file {}", len - pos, file);
+    raf.setLength(pos);
+    return true;
   }
 
   private static Metric parse(String key, String text, int start, int end) {

@@ -255,6 +255,8 @@ class LocalFileStoreTest {
     CandidateInfo c = newCandidate("0", "r");
     Path file = dir.resolve("mlruns/0").resolve(c.id()).resolve("metrics/loss");
     Files.writeString(file, "1 0.5 0\n2 0.4 1\n3 0.3");
+    // a crashed writer's leftover: unwritten for longer than a live writer's append takes
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
     assertThat(store.getMetricHistory(c.id(), "loss", Optional.empty()).items()).hasSize(2);
     assertThat(store.getCandidate(c.id()).data().metrics().get("loss").value()).isEqualTo(0.4);
     LocalFileStore fresh = new LocalFileStore(dir.resolve("mlruns"));
