@@ -1,5 +1,6 @@
 /**
  * Spark integration: {@link io.mlops.spark.MlopsSparkListener} tracks a Spark application as one candidate, with
- * its settings as params and per-job and per-stage metrics. See {@code docs/spark.md}.
+ * its settings as params and per-job and per-stage metrics; {@link io.mlops.spark.SparkMlTracking} tracks Spark ML
+ * (pipeline params, tuning as child candidates, fitted models as artifacts). See {@code docs/spark.md}.
  */
 package io.mlops.spark;
