@@ -147,7 +147,7 @@ class SparkMlTrackingTest {
 
   @Test
   void logTuning_ofACrossValidatorModel_logsOneFinishedChildPerParamMap_andTheBestOnTheParent() throws Exception {
-    LogisticRegression lr = new LogisticRegression().setMaxIter(15);
+    LogisticRegression lr = new LogisticRegression().setMaxIter(5);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler(), lr});
     // regParam 5 with the L1 penalty zeroes every coefficient (AUC 0.5): the metrics differ, so "best" means something
     ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.01, 5.0})
@@ -173,7 +173,7 @@ class SparkMlTrackingTest {
       assertThat(child.data().params())
           .containsEntry("1.LogisticRegression.regParam", String.valueOf(grid[i].apply(lr.regParam())))
           .containsEntry("1.LogisticRegression.elasticNetParam", String.valueOf(grid[i].apply(lr.elasticNetParam())))
-          .containsEntry("1.LogisticRegression.maxIter", "15") // the fixed params too
+          .containsEntry("1.LogisticRegression.maxIter", "5") // the fixed params too
           .containsEntry("0.VectorAssembler.outputCol", "features");
       assertThat(child.data().metrics().get("areaUnderROC").value()).isEqualTo(avg[i]);
     }
@@ -193,7 +193,7 @@ class SparkMlTrackingTest {
         .doesNotContainKey("best.1.LogisticRegression.maxIter") // not in the grid
         .containsEntry("CrossValidatorModel.numFolds", "2")
         .containsEntry("CrossValidatorModel.estimator", "Pipeline")
-        .containsEntry("CrossValidatorModel.estimator.1.LogisticRegression.maxIter", "15")
+        .containsEntry("CrossValidatorModel.estimator.1.LogisticRegression.maxIter", "5")
         .containsEntry("CrossValidatorModel.evaluator.BinaryClassificationEvaluator.metricName", "areaUnderROC");
     assertThat(parent.data().tags()).containsEntry(SparkMlTracking.BEST_CHILD_TAG, children.get(best).id());
     assertThat(summary.bestParams()).containsOnlyKeys("1.LogisticRegression.regParam",
@@ -202,7 +202,7 @@ class SparkMlTrackingTest {
 
   @Test
   void logTuning_ofATrainValidationSplitModel_picksTheSmallestMetric_whenSmallerIsBetter() throws Exception {
-    LinearRegression linear = new LinearRegression().setLabelCol("y").setMaxIter(20);
+    LinearRegression linear = new LinearRegression().setLabelCol("y").setMaxIter(5);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler(), linear});
     ParamMap[] grid = new ParamGridBuilder().addGrid(linear.regParam(), new double[] {0.0, 3.0})
         .addGrid(linear.fitIntercept()).build();
@@ -253,7 +253,7 @@ class SparkMlTrackingTest {
   @Test
   void aSavedPipelineModel_promotedAsChampion_resolvesAndLoadsBack_andPredictsTheSame() throws Exception {
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler(),
-        new LogisticRegression().setMaxIter(20).setRegParam(0.01)});
+        new LogisticRegression().setMaxIter(10).setRegParam(0.01)});
     PipelineModel model = pipeline.fit(data);
     Set<String> tempsBefore = modelTemps();
     String candidateId;
