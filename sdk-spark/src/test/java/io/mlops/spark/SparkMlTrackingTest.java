@@ -70,6 +70,9 @@ class SparkMlTrackingTest {
   private static TrackingClient client;
   private static SparkMlTracking ml;
   private static Dataset<Row> data;
+  private static LogisticRegression lr;
+  private static ParamMap[] grid;
+  private static CrossValidatorModel cv;
 
   @BeforeAll
   static void start() {
@@ -81,6 +84,14 @@ class SparkMlTrackingTest {
     data = spark.createDataFrame(rows(300, 7), new StructType()
         .add("id", DataTypes.IntegerType).add("x1", DataTypes.DoubleType).add("x2", DataTypes.DoubleType)
         .add("label", DataTypes.DoubleType).add("y", DataTypes.DoubleType)).cache();
+    // one cross-validation for the tests that log it; regParam 5 with the L1 penalty zeroes every coefficient
+    // (AUC 0.5), so the metrics differ and "best" means something
+    lr = new LogisticRegression().setMaxIter(5);
+    grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.01, 5.0})
+        .addGrid(lr.elasticNetParam(), new double[] {0.0, 1.0}).build();
+    cv = new CrossValidator().setEstimator(new Pipeline().setStages(new PipelineStage[] {assembler(), lr}))
+        .setEstimatorParamMaps(grid).setEvaluator(new BinaryClassificationEvaluator()).setNumFolds(2).setSeed(3L)
+        .fit(data);
   }
 
   @AfterAll
@@ -125,8 +136,8 @@ class SparkMlTrackingTest {
 
   @Test
   void logParams_ofAPipeline_logsEveryStagesSetAndDefaultParams_underItsIndex() throws Exception {
-    LogisticRegression lr = new LogisticRegression().setMaxIter(12).setRegParam(0.1);
-    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler(), lr});
+    LogisticRegression lr12 = new LogisticRegression().setMaxIter(12).setRegParam(0.1);
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler(), lr12});
     Map<String, String> logged;
     String id;
     try (ActiveCandidate c = tracker.startCandidate("pipeline-params")) {
@@ -141,19 +152,12 @@ class SparkMlTrackingTest {
         .containsEntry("1.LogisticRegression.regParam", "0.1")
         .containsEntry("1.LogisticRegression.elasticNetParam", "0.0")
         .containsEntry("1.LogisticRegression.labelCol", "label");
-    long lrDefined = Arrays.stream(lr.params()).filter(lr::isDefined).count();
+    long lrDefined = Arrays.stream(lr12.params()).filter(lr12::isDefined).count();
     assertThat(logged.keySet().stream().filter(k -> k.startsWith("1.LogisticRegression."))).hasSize((int) lrDefined);
   }
 
   @Test
   void logTuning_ofACrossValidatorModel_logsOneFinishedChildPerParamMap_andTheBestOnTheParent() throws Exception {
-    LogisticRegression lr = new LogisticRegression().setMaxIter(5);
-    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler(), lr});
-    // regParam 5 with the L1 penalty zeroes every coefficient (AUC 0.5): the metrics differ, so "best" means something
-    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.01, 5.0})
-        .addGrid(lr.elasticNetParam(), new double[] {0.0, 1.0}).build();
-    CrossValidatorModel cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
-        .setEvaluator(new BinaryClassificationEvaluator()).setNumFolds(2).setSeed(3L).fit(data);
     TuningSummary summary;
     String parentId;
     try (ActiveCandidate parent = tracker.startCandidate("cv")) {
@@ -239,14 +243,9 @@ class SparkMlTrackingTest {
 
   @Test
   void logTuning_intoAnEndedParent_throws_andCreatesNoChild() {
-    LogisticRegression lr = new LogisticRegression().setMaxIter(5);
-    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.0, 1.0}).build();
-    Dataset<Row> features = assembler().transform(data);
-    TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(lr).setEstimatorParamMaps(grid)
-        .setEvaluator(new BinaryClassificationEvaluator()).fit(features);
     ActiveCandidate parent = tracker.startCandidate("ended-parent");
     parent.close();
-    assertThatThrownBy(() -> ml.logTuning(parent, tvs)).isInstanceOf(CandidateEndedException.class);
+    assertThatThrownBy(() -> ml.logTuning(parent, cv)).isInstanceOf(CandidateEndedException.class);
     assertThat(children(parent.id())).isEmpty();
   }
 
