@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -127,6 +128,15 @@ class SparkMlTrackingTest {
     return client.getCandidate(id);
   }
 
+  /** Logs a tuning into a new parent candidate, which ends when it returns. */
+  private static TuningSummary logTuningInto(String name, Function<ActiveCandidate, TuningSummary> log) {
+    try (ActiveCandidate parent = tracker.startCandidate(name)) {
+      TuningSummary summary = log.apply(parent);
+      assertThat(summary.parentId()).isEqualTo(parent.id());
+      return summary;
+    }
+  }
+
   private static List<Candidate> children(String parentId) {
     return candidates(client, EXPERIMENT).stream()
         .filter(c -> parentId.equals(c.data().tags().get(SparkMlTracking.PARENT_TAG)))
@@ -158,12 +168,8 @@ class SparkMlTrackingTest {
 
   @Test
   void logTuning_ofACrossValidatorModel_logsOneFinishedChildPerParamMap_andTheBestOnTheParent() throws Exception {
-    TuningSummary summary;
-    String parentId;
-    try (ActiveCandidate parent = tracker.startCandidate("cv")) {
-      parentId = parent.id();
-      summary = ml.logTuning(parent, cv);
-    }
+    TuningSummary summary = logTuningInto("cv", parent -> ml.logTuning(parent, cv));
+    String parentId = summary.parentId();
     double[] avg = cv.avgMetrics();
     assertThat(new TreeSet<>(Arrays.stream(avg).boxed().collect(Collectors.toList()))).hasSizeGreaterThan(1);
 
@@ -213,12 +219,8 @@ class SparkMlTrackingTest {
     RegressionEvaluator rmse = new RegressionEvaluator().setLabelCol("y").setMetricName("rmse");
     TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(pipeline).setEstimatorParamMaps(grid)
         .setEvaluator(rmse).setTrainRatio(0.7).setSeed(11L).fit(data);
-    TuningSummary summary;
-    String parentId;
-    try (ActiveCandidate parent = tracker.startCandidate("tvs")) {
-      parentId = parent.id();
-      summary = ml.logTuning(parent, tvs);
-    }
+    TuningSummary summary = logTuningInto("tvs", parent -> ml.logTuning(parent, tvs));
+    String parentId = summary.parentId();
     double[] metrics = tvs.validationMetrics();
     List<Candidate> children = children(parentId);
     assertThat(children).hasSize(4);

@@ -12,6 +12,7 @@ import io.mlops.spark.TuningSummary;
 import io.mlops.tracking.ActiveCandidate;
 import io.mlops.tracking.Tracker;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,11 +61,16 @@ public final class SparkPipelineExample {
 
   private SparkPipelineExample() {}
 
-  /** Runs the example. */
+  /** Runs the example against the store the environment configures ({@code ./mlruns} by default). */
   public static void main(String[] args) throws IOException {
+    run(MlopsConfig.fromEnvironment(), System.out);
+  }
+
+  /** Runs the example against {@code config}'s store, printing what it does to {@code out}. */
+  static void run(MlopsConfig config, PrintStream out) throws IOException {
     SparkSession spark = session();
     try {
-      run(spark);
+      run(spark, config, out);
     } finally {
       spark.stop();
     }
@@ -82,7 +88,7 @@ public final class SparkPipelineExample {
     return builder.getOrCreate();
   }
 
-  private static void run(SparkSession spark) throws IOException {
+  private static void run(SparkSession spark, MlopsConfig config, PrintStream out) throws IOException {
     Dataset<Row>[] split = churn(spark).randomSplit(new double[] {0.8, 0.2}, SEED);
     Dataset<Row> train = split[0].cache();
     Dataset<Row> test = split[1].cache();
@@ -101,9 +107,9 @@ public final class SparkPipelineExample {
     CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid).setEvaluator(auc)
         .setNumFolds(FOLDS).setSeed(SEED);
 
-    try (Tracker tracker = Tracker.builder().experimentName(EXPERIMENT).build()) {
+    try (Tracker tracker = Tracker.builder().config(config).experimentName(EXPERIMENT).build()) {
       SparkMlTracking ml = SparkMlTracking.of(tracker);
-      System.out.printf("Experiment '%s' (id %s)%n", tracker.experiment().name(), tracker.experiment().id());
+      out.printf("Experiment '%s' (id %s)%n", tracker.experiment().name(), tracker.experiment().id());
       CrossValidatorModel fitted = cv.fit(train);
       PipelineModel best = (PipelineModel) fitted.bestModel();
       TuningSummary summary;
@@ -122,17 +128,17 @@ public final class SparkPipelineExample {
           throw e;
         }
       }
-      printChildren(tracker, summary);
-      System.out.printf(Locale.ROOT, "%nBest: param map %d, %s; cross-validated areaUnderROC %.4f, on the test set "
+      printChildren(out, tracker, summary);
+      out.printf(Locale.ROOT, "%nBest: param map %d, %s; cross-validated areaUnderROC %.4f, on the test set "
           + "%.4f%n", summary.bestIndex().get(), summary.bestParams(), summary.bestMetric(), testAuc);
       tracker.flush().join();
-      promoteAndLoad(tracker.client().config(), parentId, best, test);
+      promoteAndLoad(out, tracker.client().config(), parentId, best, test);
     }
   }
 
   /** Promotes the parent (which holds the best model), aliases it, loads it back and compares its predictions. */
-  private static void promoteAndLoad(MlopsConfig config, String candidateId, PipelineModel trained,
-      Dataset<Row> test) throws IOException {
+  private static void promoteAndLoad(PrintStream out, MlopsConfig config, String candidateId,
+      PipelineModel trained, Dataset<Row> test) throws IOException {
     try (ModelRegistry registry = ModelRegistry.create(config)) {
       VersionSpec version = registry.findModel(MODEL).isPresent() ? VersionSpec.bump(Bump.MINOR)
           : VersionSpec.of("1.0.0");
@@ -144,7 +150,7 @@ public final class SparkPipelineExample {
           .description("Best of a 2x2 cross-validated grid (Spark ML pipeline)")
           .build());
       registry.setAlias(MODEL, "champion", promoted.semver());
-      System.out.printf("Promoted %s to %s, alias 'champion' set%n", CANDIDATE, promoted.uri());
+      out.printf("Promoted %s to %s, alias 'champion' set%n", CANDIDATE, promoted.uri());
 
       String uri = "models:/" + MODEL + "@champion";
       Path tmp = Files.createTempDirectory("spark-example-serve");
@@ -157,7 +163,7 @@ public final class SparkPipelineExample {
         for (int i = 0; i < expected.size(); i++) {
           same += expected.get(i).equals(actual.get(i)) ? 1 : 0;
         }
-        System.out.printf("Loaded %s (version %s) with PipelineModel.load: %d of %d test predictions equal the "
+        out.printf("Loaded %s (version %s) with PipelineModel.load: %d of %d test predictions equal the "
             + "trained model's%n", uri, registry.resolve(uri).semver(), same, expected.size());
         if (same != expected.size() || actual.size() != expected.size()) {
           throw new IllegalStateException("The model loaded from the registry does not predict as the trained one");
@@ -174,12 +180,12 @@ public final class SparkPipelineExample {
     return model.transform(data).select("id", "prediction", "probability").orderBy("id").collectAsList();
   }
 
-  private static void printChildren(Tracker tracker, TuningSummary summary) {
-    System.out.printf("%n%-4s %-10s %-9s %9s %15s %13s%n", "map", "candidate", "status", "regParam",
+  private static void printChildren(PrintStream out, Tracker tracker, TuningSummary summary) {
+    out.printf("%n%-4s %-10s %-9s %9s %15s %13s%n", "map", "candidate", "status", "regParam",
         "elasticNetParam", summary.metricName());
     for (int i = 0; i < summary.childIds().size(); i++) {
       Candidate c = tracker.client().getCandidate(summary.childIds().get(i));
-      System.out.printf(Locale.ROOT, "%-4d %-10s %-9s %9s %15s %13.4f%s%n", i, c.name(), c.info().status(),
+      out.printf(Locale.ROOT, "%-4d %-10s %-9s %9s %15s %13.4f%s%n", i, c.name(), c.info().status(),
           c.data().params().get("2.LogisticRegression.regParam"),
           c.data().params().get("2.LogisticRegression.elasticNetParam"),
           c.data().metrics().get(summary.metricName()).value(),

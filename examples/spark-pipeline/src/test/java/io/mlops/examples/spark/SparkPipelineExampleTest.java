@@ -15,11 +15,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the example's main against a store under a temporary directory, as the README's command runs it. */
+/** Runs the example, as the README's command runs it, against a store under a temporary directory. */
 class SparkPipelineExampleTest {
   @TempDir
   Path dir;
@@ -27,23 +29,16 @@ class SparkPipelineExampleTest {
   @Test
   void theExample_tracksTheGridAsChildren_promotesTheBest_andLoadsItBackFromTheRegistry() throws Exception {
     Path store = dir.resolve("mlruns");
+    MlopsConfig config = MlopsConfig.builder().environment(Map.of()).systemProperties(new Properties())
+        .trackingUri(store.toString()).build();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    System.setProperty("mlflow.tracking.uri", store.toString());
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      SparkPipelineExample.main(new String[0]);
-    } finally {
-      System.setOut(original);
-      System.clearProperty("mlflow.tracking.uri");
-    }
+    SparkPipelineExample.run(config, new PrintStream(out, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     System.out.print(printed);
     assertThat(printed).contains("<- best").contains("alias 'champion' set")
         .containsPattern("Loaded models:/spark-churn@champion \\(version 1\\.0\\.0\\) with PipelineModel\\.load: "
             + "(\\d+) of \\1 test predictions equal");
 
-    MlopsConfig config = MlopsConfig.builder().trackingUri(store.toString()).build();
     try (TrackingClient client = TrackingClient.create(config);
          ModelRegistry registry = ModelRegistry.create(config)) {
       String experimentId = client.getExperimentByName(SparkPipelineExample.EXPERIMENT).id();
