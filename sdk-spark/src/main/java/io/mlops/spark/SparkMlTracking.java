@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,8 @@ public final class SparkMlTracking {
    * parent stays open: the caller ends it, typically after {@link #logModel} of the best model.
    *
    * @throws io.mlops.tracking.CandidateEndedException when the parent has ended (nothing is logged)
+   * @throws io.mlops.core.InvalidParameterException when the parent has one of the tuner's params with another
+   *     value (a second tuning logged into the same parent), before any child is created
    */
   public TuningSummary logTuning(ActiveCandidate parent, TrainValidationSplitModel model) {
     Arguments.requireNonNull(model, "model");
@@ -180,6 +183,7 @@ public final class SparkMlTracking {
    * written as Parquet by an executor) needs executors that see the driver's temporary directory. Otherwise save
    * it to shared storage yourself and log a local copy with {@link ActiveCandidate#logArtifact(Path, String)}.
    *
+   * @throws io.mlops.tracking.CandidateEndedException when the candidate has ended (nothing is saved)
    * @throws UncheckedIOException when the temporary directory cannot be created or Spark's writer fails with an
    *     {@code IOException}
    */
@@ -187,6 +191,8 @@ public final class SparkMlTracking {
     Arguments.requireNonNull(candidate, "candidate");
     Arguments.requireNonNull(model, "model");
     Arguments.requireNonNull(artifactPath, "artifactPath");
+    // logs nothing, but throws CandidateEndedException for an ended candidate before Spark spends a save on it
+    candidate.logParams(Collections.emptyMap());
     Path tmp;
     try {
       tmp = Files.createTempDirectory("mlops-spark-model");

@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.Pipeline;
@@ -45,6 +46,7 @@ import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.ml.tuning.TrainValidationSplit;
 import org.apache.spark.ml.tuning.TrainValidationSplitModel;
+import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -249,6 +251,21 @@ class SparkMlTrackingTest {
     parent.close();
     assertThatThrownBy(() -> ml.logTuning(parent, cv)).isInstanceOf(CandidateEndedException.class);
     assertThat(children(parent.id())).isEmpty();
+  }
+
+  @Test
+  void logModel_intoAnEndedCandidate_throws_beforeSaving() {
+    ActiveCandidate ended = tracker.startCandidate("ended-model");
+    ended.close();
+    AtomicInteger writes = new AtomicInteger();
+    MLWritable model = () -> {
+      writes.incrementAndGet();
+      throw new AssertionError("logModel saved a model for an ended candidate");
+    };
+    Set<String> tempsBefore = modelTemps();
+    assertThatThrownBy(() -> ml.logModel(ended, model, "model")).isInstanceOf(CandidateEndedException.class);
+    assertThat(writes).hasValue(0);
+    assertThat(modelTemps()).isEqualTo(tempsBefore);
   }
 
   @Test

@@ -93,7 +93,7 @@ public final class SparkPipelineExample {
     Dataset<Row> train = split[0].cache();
     Dataset<Row> test = split[1].cache();
 
-    LogisticRegression lr = new LogisticRegression().setFeaturesCol("scaled").setMaxIter(20);
+    LogisticRegression lr = new LogisticRegression().setFeaturesCol("scaled").setMaxIter(10);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
         new VectorAssembler().setInputCols(new String[] {"tenure", "monthly_charges", "support_calls"})
             .setOutputCol("features"),
