@@ -1,14 +1,11 @@
 package io.mlops.spark;
 
-import io.mlops.core.internal.Arguments;
-import io.mlops.core.internal.FileTrees;
+import io.mlops.spark.internal.SavedModel;
 import io.mlops.spark.internal.StageParams;
 import io.mlops.spark.internal.TuningResults;
 import io.mlops.tracking.ActiveCandidate;
 import io.mlops.tracking.Tracker;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,7 +65,7 @@ public final class SparkMlTracking {
    * param values are cut to its backend's limit.
    */
   public static SparkMlTracking of(Tracker tracker) {
-    return new SparkMlTracking(Arguments.requireNonNull(tracker, "tracker"));
+    return new SparkMlTracking(required(tracker, "tracker"));
   }
 
   /**
@@ -79,8 +76,8 @@ public final class SparkMlTracking {
    * @throws io.mlops.core.InvalidParameterException when the candidate has one of these params with another value
    */
   public Map<String, String> logParams(ActiveCandidate candidate, Params stage) {
-    Arguments.requireNonNull(candidate, "candidate");
-    Arguments.requireNonNull(stage, "stage");
+    required(candidate, "candidate");
+    required(stage, "stage");
     Map<String, String> params = StageParams.asMap(StageParams.of(stage, maxValueLength()));
     candidate.logParams(params);
     return params;
@@ -91,7 +88,7 @@ public final class SparkMlTracking {
    * averaged over the folds (see {@link #logTuning(ActiveCandidate, TrainValidationSplitModel)} for the rest).
    */
   public TuningSummary logTuning(ActiveCandidate parent, CrossValidatorModel model) {
-    Arguments.requireNonNull(model, "model");
+    required(model, "model");
     return logTuning(parent, TuningResults.of(model));
   }
 
@@ -116,12 +113,12 @@ public final class SparkMlTracking {
    *     value (a second tuning logged into the same parent), before any child is created
    */
   public TuningSummary logTuning(ActiveCandidate parent, TrainValidationSplitModel model) {
-    Arguments.requireNonNull(model, "model");
+    required(model, "model");
     return logTuning(parent, TuningResults.of(model));
   }
 
   private TuningSummary logTuning(ActiveCandidate parent, TuningResults results) {
-    Arguments.requireNonNull(parent, "parent");
+    required(parent, "parent");
     logParams(parent, results.tuner());
     String experimentName = tracker.client().getExperiment(parent.experimentId()).name();
     int max = maxValueLength();
@@ -188,26 +185,21 @@ public final class SparkMlTracking {
    *     {@code IOException}
    */
   public void logModel(ActiveCandidate candidate, MLWritable model, String artifactPath) {
-    Arguments.requireNonNull(candidate, "candidate");
-    Arguments.requireNonNull(model, "model");
-    Arguments.requireNonNull(artifactPath, "artifactPath");
+    required(candidate, "candidate");
+    required(model, "model");
+    required(artifactPath, "artifactPath");
     // logs nothing, but throws CandidateEndedException for an ended candidate before Spark spends a save on it
     candidate.logParams(Collections.emptyMap());
-    Path tmp;
-    try {
-      tmp = Files.createTempDirectory("mlops-spark-model");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a temporary directory to save the model in", e);
+    try (SavedModel saved = SavedModel.save(model)) {
+      candidate.logArtifact(saved.directory(), artifactPath);
     }
-    try {
-      Path dir = tmp.resolve("model");
-      model.write().overwrite().save(dir.toUri().toString());
-      candidate.logArtifact(dir, artifactPath);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot save the model to " + tmp, e);
-    } finally {
-      FileTrees.deleteQuietly(tmp);
+  }
+
+  private static <T> T required(T value, String name) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " is required");
     }
+    return value;
   }
 
   private int maxValueLength() {

@@ -254,6 +254,20 @@ class SparkMlTrackingTest {
   }
 
   @Test
+  void missingArguments_areRefused_namingTheArgument() {
+    assertThatThrownBy(() -> SparkMlTracking.of(null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tracker");
+    assertThatThrownBy(() -> ml.logParams(null, new LogisticRegression()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate");
+    assertThatThrownBy(() -> ml.logTuning(null, cv)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parent");
+    try (ActiveCandidate c = tracker.startCandidate("missing-arguments")) {
+      assertThatThrownBy(() -> ml.logModel(c, (PipelineModel) cv.bestModel(), null))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("artifactPath");
+    }
+  }
+
+  @Test
   void logModel_intoAnEndedCandidate_throws_beforeSaving() {
     ActiveCandidate ended = tracker.startCandidate("ended-model");
     ended.close();
