@@ -74,6 +74,8 @@ class FailingApplicationAndAttachTest {
       assertThatThrownBy(() -> spark.range(0, 10, 1, 2)
           .selectExpr("IF(id = 7, raise_error('boom in a task'), id) AS v").collectAsList())
           .isInstanceOf(SparkException.class).hasMessageContaining("boom in a task");
+      // the bus delivers in order: once the recorder has the failed job's end, the listeners get it before stop's
+      assertThat(recorder.failedJobEnded.await(30, TimeUnit.SECONDS)).isTrue();
     } finally {
       spark.stop();
     }
