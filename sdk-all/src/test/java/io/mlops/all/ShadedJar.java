@@ -32,7 +32,8 @@ final class ShadedJar {
 
   /** The SDK modules inside the jar (io/mlops/ outside the shaded root). */
   static final List<String> SDK_ROOTS = List.of(
-      "io/mlops/core/", "io/mlops/tracking/", "io/mlops/registry/", "io/mlops/mlflow/", "io/mlops/gitlab/");
+      "io/mlops/core/", "io/mlops/tracking/", "io/mlops/registry/", "io/mlops/mlflow/", "io/mlops/gitlab/",
+      "io/mlops/spark/");
 
   private ShadedJar() {}
 
@@ -62,6 +63,21 @@ final class ShadedJar {
       }
       return found.get(0);
     }
+  }
+
+  /**
+   * A Spark runtime classpath, as the never-published modules under {@code spark-runtimes/} write it: the jars a
+   * cluster gives a job, Spark's own Jackson among them.
+   *
+   * @param property the system property (set by the pom) naming the classpath file
+   */
+  static List<Path> sparkRuntime(String property) throws IOException {
+    Path file = Paths.get(System.getProperty(property));
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException(property + ": no " + file + " (written by spark-runtimes/ in the build)");
+    }
+    return java.util.Arrays.stream(Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).trim()
+        .split(java.io.File.pathSeparator)).map(Paths::get).collect(java.util.stream.Collectors.toList());
   }
 
   /** Every file entry of the jar, with its bytes. */

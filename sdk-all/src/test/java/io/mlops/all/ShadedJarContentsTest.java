@@ -222,8 +222,13 @@ class ShadedJarContentsTest {
     // a relocated type in a public signature would force users onto io.mlops.shaded.* (and differ from the modules)
     List<String> leaks = new ArrayList<>();
     int scanned = 0;
-    java.net.URL[] urls = {ShadedJar.path().toUri().toURL(),
-        ShadedJar.childJar("slf4j-api-").toUri().toURL()};
+    // the Spark integration's signatures name Spark's types: Spark's runtime jars (slf4j-api among them) as well
+    List<java.net.URL> classpath = new ArrayList<>();
+    classpath.add(ShadedJar.path().toUri().toURL());
+    for (java.nio.file.Path p : ShadedJar.sparkRuntime("mlops.all.spark35Classpath")) {
+      classpath.add(p.toUri().toURL());
+    }
+    java.net.URL[] urls = classpath.toArray(new java.net.URL[0]);
     try (java.net.URLClassLoader loader = new java.net.URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
       for (String name : entries.keySet()) {
         boolean api = name.endsWith(".class") && ShadedJar.SDK_ROOTS.stream().anyMatch(name::startsWith)

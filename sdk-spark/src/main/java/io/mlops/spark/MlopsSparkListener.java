@@ -3,6 +3,7 @@ package io.mlops.spark;
 import io.mlops.core.CandidateStatus;
 import io.mlops.spark.internal.ConfParams;
 import io.mlops.spark.internal.ListenerSettings;
+import io.mlops.spark.internal.ScalaCollections;
 import io.mlops.spark.internal.StageTotals;
 import io.mlops.tracking.ActiveCandidate;
 import io.mlops.tracking.Tracker;
@@ -270,7 +271,7 @@ public final class MlopsSparkListener extends SparkListener {
     }
     try {
       jobStarts.put(event.jobId(), event.time());
-      jobStageCounts.put(event.jobId(), event.stageIds().size());
+      jobStageCounts.put(event.jobId(), ScalaCollections.sizeOf(event, "stageIds"));
     } catch (RuntimeException | LinkageError e) {
       recordError("onJobStart", e);
     }

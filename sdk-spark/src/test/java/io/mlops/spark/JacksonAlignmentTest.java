@@ -17,30 +17,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * This module's tests run with Spark 3.5.9's Jackson (2.15.2) instead of the SDK's 2.18.2, and the SDK's local
- * store (JSON with jackson-databind, meta.yaml with jackson-dataformat-yaml) works with it.
+ * This module's tests run with Spark's own Jackson (Spark 3.5.9: 2.15.2; Spark 4.2: 2.21.2) instead of the SDK's
+ * 2.18.2, and the SDK's local store (JSON with jackson-databind, meta.yaml with jackson-dataformat-yaml) works with
+ * it. The versions come from the build (sdk-spark-parent's surefire configuration).
  */
 class JacksonAlignmentTest {
+  private static final String SPARK_JACKSON = System.getProperty("mlops.test.sparkJacksonVersion");
+  private static final String SDK_JACKSON = System.getProperty("mlops.test.sdkJacksonVersion");
+  private static final String SCALA = System.getProperty("mlops.test.scalaBinaryVersion");
+
   @TempDir
   Path dir;
 
   @Test
   void theTestClasspathHasSparksJackson_onlyOnce() {
-    assertThat(com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString()).isEqualTo("2.15.2");
-    assertThat(com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString()).isEqualTo("2.15.2");
-    assertThat(com.fasterxml.jackson.dataformat.yaml.PackageVersion.VERSION.toString()).isEqualTo("2.15.2");
+    assertThat(SPARK_JACKSON).isNotBlank().isNotEqualTo(SDK_JACKSON);
+    assertThat(SDK_JACKSON).isNotBlank();
+    assertThat(com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString()).isEqualTo(SPARK_JACKSON);
+    assertThat(com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString()).isEqualTo(SPARK_JACKSON);
+    assertThat(com.fasterxml.jackson.dataformat.yaml.PackageVersion.VERSION.toString()).isEqualTo(SPARK_JACKSON);
     assertThat(com.fasterxml.jackson.module.scala.JacksonModule.class.getPackage().getImplementationVersion())
-        .isEqualTo("2.15.2");
+        .isEqualTo(SPARK_JACKSON);
     String classpath = System.getProperty("java.class.path");
-    assertThat(classpath).doesNotContain("jackson-databind-2.18").doesNotContain("jackson-core-2.18")
-        .doesNotContain("jackson-module-scala_2.12-2.18");
+    assertThat(classpath).contains("jackson-module-scala_" + SCALA + "-" + SPARK_JACKSON)
+        .doesNotContain("jackson-databind-" + SDK_JACKSON).doesNotContain("jackson-core-" + SDK_JACKSON)
+        .doesNotContain("jackson-module-scala_" + SCALA + "-" + SDK_JACKSON);
     assertThat(classpath.split(java.io.File.pathSeparator)).filteredOn(p -> p.contains("scala-library")).hasSize(1);
   }
 
   @Test
-  void theLocalStoreWritesAndReadsBack_withJackson215() {
+  void theLocalStoreWritesAndReadsBack_withSparksJackson() {
     try (TrackingClient client = SparkTestSessions.client(dir.resolve("mlruns"))) {
-      Experiment e = client.getOrCreateExperiment("jackson-2.15");
+      Experiment e = client.getOrCreateExperiment("jackson-" + SPARK_JACKSON);
       CandidateInfo info = client.createCandidate(NewCandidate.builder().experimentId(e.id()).name("c")
           .startTime(1_000L).build());
       client.logBatch(info.id(), List.of(Metric.of("m", 0.5, 2_000L, 3)), List.of(Param.of("p", "v")),
@@ -53,7 +61,7 @@ class JacksonAlignmentTest {
       assertThat(read.data().tags()).containsEntry("t", "x");
       assertThat(client.getMetricHistory(info.id(), "m")).singleElement()
           .satisfies(m -> assertThat(m.step()).isEqualTo(3));
-      assertThat(client.getExperimentByName("jackson-2.15").id()).isEqualTo(e.id());
+      assertThat(client.getExperimentByName("jackson-" + SPARK_JACKSON).id()).isEqualTo(e.id());
     }
   }
 }
