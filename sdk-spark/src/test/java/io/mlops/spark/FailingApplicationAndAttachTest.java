@@ -75,15 +75,8 @@ class FailingApplicationAndAttachTest {
           .selectExpr("IF(id = 7, raise_error('boom in a task'), id) AS v").collectAsList())
           // Spark 3.5: SparkException; Spark 4: SparkRuntimeException ([USER_RAISED_EXCEPTION])
           .isInstanceOfAny(SparkException.class, RuntimeException.class).hasMessageContaining("boom in a task");
-      // Spark wakes the failed action's caller before its DAG scheduler posts the job's end, so a stop() at once can
-      // post the application's end first (the candidate then fails with "jobs still running", docs/spark.md). Wait
-      // until the job's end is on the listener bus (the recorder shares the listeners' queue), as this test checks
-      // the failed job's own error.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (recorder.failedJobIds.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(recorder.failedJobIds).as("the failed job's end, seen by the listener bus").isNotEmpty();
+      // the bus delivers in order: once the recorder has the failed job's end, the listeners get it before stop's
+      assertThat(recorder.failedJobEnded.await(30, TimeUnit.SECONDS)).isTrue();
     } finally {
       spark.stop();
     }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
@@ -65,12 +66,18 @@ final class SparkTestSessions {
     final Set<Long> jobIds = ConcurrentHashMap.newKeySet();
     final Set<Long> failedJobIds = ConcurrentHashMap.newKeySet();
     final Set<Long> stageIds = ConcurrentHashMap.newKeySet();
+    /**
+     * Counted down when a failed job's end reaches the listener bus. Spark fails the job's caller before it posts
+     * the job's end, so a driver that stops right after a failed action can post the application's end first.
+     */
+    final CountDownLatch failedJobEnded = new CountDownLatch(1);
 
     @Override
     public void onJobEnd(SparkListenerJobEnd event) {
       jobIds.add((long) event.jobId());
       if (!(event.jobResult() instanceof org.apache.spark.scheduler.JobSucceeded$)) {
         failedJobIds.add((long) event.jobId());
+        failedJobEnded.countDown();
       }
     }
 
