@@ -112,7 +112,7 @@ public final class DjlMlpExample {
       for (float lr : LEARNING_RATES) {
         try (Model model = newModel()) {
           DefaultTrainingConfig training = trainingConfig(lr)
-              .addTrainingListeners(TrainingListener.Defaults.logging()); // DJL's own first, then ours
+              .addTrainingListeners(TrainingListener.Defaults.basic()); // DJL's own first, then ours
           MlopsTrainingListener listener = MlopsTrainingListener.builder(tracker)
               .candidateName(String.format(Locale.ROOT, "mlp-lr=%s", lr))
               .attach(training);
