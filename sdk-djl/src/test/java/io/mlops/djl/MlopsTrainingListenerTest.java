@@ -22,7 +22,6 @@ import io.mlops.core.Metric;
 import io.mlops.core.TrackingClient;
 import io.mlops.tracking.ActiveCandidate;
 import io.mlops.tracking.Tracker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,19 +62,12 @@ class MlopsTrainingListenerTest {
 
   @Test
   void afterDjlsDefaults_logsSetupPerBatchPerEpoch_andSavesTheModel() throws Exception {
-    TrainingResult djl;
-    String id;
     try (Tracker tracker = TinyMlp.tracker(dir); Model model = TinyMlp.model()) {
-      DefaultTrainingConfig config = TinyMlp.config().addTrainingListeners(TrainingListener.Defaults.basic());
-      MlopsTrainingListener listener = MlopsTrainingListener.builder(tracker).candidateName("defaults")
-          .attach(config);
-      try (Trainer trainer = model.newTrainer(config)) {
-        assertThat(listener.candidate()).isNotNull();
-        trainer.initialize(new Shape(TinyMlp.BATCH, 2));
-        listener.fit(trainer, 2, train, validate);
-        djl = trainer.getTrainingResult();
-      }
-      id = listener.candidate().id();
+      TinyMlp.Trained t = TinyMlp.fit(MlopsTrainingListener.builder(tracker).candidateName("defaults"), model, 2,
+          train, validate);
+      MlopsTrainingListener listener = t.listener;
+      TrainingResult djl = t.result;
+      String id = listener.candidate().id();
       assertThat(listener.orderNote()).isNull();
       assertThat(listener.errorCount()).isZero();
       tracker.flush().join();
@@ -183,13 +175,8 @@ class MlopsTrainingListenerTest {
   @Test
   void logEveryThreeBatches_stepsAreTheGlobalBatchIndex() throws Exception {
     try (Tracker tracker = TinyMlp.tracker(dir); Model model = TinyMlp.model()) {
-      DefaultTrainingConfig config = TinyMlp.config().addTrainingListeners(TrainingListener.Defaults.basic());
-      MlopsTrainingListener listener = MlopsTrainingListener.builder(tracker).logEveryNBatches(3).saveModel(false)
-          .attach(config);
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(TinyMlp.BATCH, 2));
-        listener.fit(trainer, 2, train, null);
-      }
+      MlopsTrainingListener listener = TinyMlp.fit(MlopsTrainingListener.builder(tracker).logEveryNBatches(3)
+          .saveModel(false), model, 2, train, null).listener;
       tracker.flush().join();
       String id = listener.candidate().id();
       assertThat(steps(history(tracker.client(), id, "batch_loss"))).containsExactly(0L, 3L, 6L, 9L, 12L, 15L);
@@ -275,36 +262,31 @@ class MlopsTrainingListenerTest {
 
   @Test
   void trackingOff_logsNothing_andTrainingRunsAsUsual() throws Exception {
-    Path workDir = dir.resolve("work");
-    Files.createDirectories(workDir);
     try (Tracker tracker = Tracker.noop(); Model model = TinyMlp.model()) {
-      DefaultTrainingConfig config = TinyMlp.config().addTrainingListeners(TrainingListener.Defaults.basic());
+      // no DJL defaults: with tracking on, the listener would add accumulators of its own to every evaluator
+      DefaultTrainingConfig config = TinyMlp.config();
       MlopsTrainingListener listener = MlopsTrainingListener.builder(tracker).attach(config);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(TinyMlp.BATCH, 2));
         listener.fit(trainer, 1, train, validate);
-        assertThat(trainer.getTrainingResult().getTrainLoss()).isNotNull();
+        for (ai.djl.training.evaluator.Evaluator e : trainer.getEvaluators()) {
+          assertThatThrownBy(() -> e.getAccumulator("mlops/train_epoch")).as(e.getName())
+              .isInstanceOf(IllegalArgumentException.class); // untouched
+        }
       }
       assertThat(listener.candidate()).isNull();
+      assertThat(listener.orderNote()).isNull(); // it did not even look
       assertThat(listener.errorCount()).isZero();
       assertThat(tracker.stats().queued()).isZero();
-    }
-    try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("work"); // no store, no journal
     }
   }
 
   @Test
   void bestCheckpointOnly_uploadsTheBestEpochsModel_notTheLast() throws Exception {
     try (Tracker tracker = TinyMlp.tracker(dir); Model model = TinyMlp.model()) {
-      DefaultTrainingConfig config = TinyMlp.config().addTrainingListeners(TrainingListener.Defaults.basic());
       // "largest validate_loss is best": the worst epoch, so that the checkpoint cannot be the final model
-      MlopsTrainingListener listener = MlopsTrainingListener.builder(tracker).bestCheckpointOnly("validate_loss",
-          true).attach(config);
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(TinyMlp.BATCH, 2));
-        listener.fit(trainer, 3, train, validate);
-      }
+      MlopsTrainingListener listener = TinyMlp.fit(MlopsTrainingListener.builder(tracker)
+          .bestCheckpointOnly("validate_loss", true), model, 3, train, validate).listener;
       tracker.flush().join();
       String id = listener.candidate().id();
       List<Metric> losses = history(tracker.client(), id, "validate_loss");

@@ -8,12 +8,8 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.Trainer;
-import ai.djl.training.listener.TrainingListener;
 import io.mlops.core.MlopsConfig;
 import io.mlops.core.ResourceNotFoundException;
 import io.mlops.registry.ModelRegistry;
@@ -40,13 +36,9 @@ class RegistryToDjlTest {
       float[] trained;
       String candidateId;
       try (Tracker tracker = TinyMlp.tracker(dir); Model model = TinyMlp.model()) {
-        DefaultTrainingConfig config = TinyMlp.config().addTrainingListeners(TrainingListener.Defaults.basic());
-        MlopsTrainingListener listener = MlopsTrainingListener.builder(tracker).candidateName("mlp-for-registry")
-            .attach(config);
-        try (Trainer trainer = model.newTrainer(config)) {
-          trainer.initialize(new Shape(TinyMlp.BATCH, 2));
-          listener.fit(trainer, 2, TinyMlp.dataset(manager, 1), TinyMlp.dataset(manager, 2));
-        }
+        MlopsTrainingListener listener = TinyMlp.fit(MlopsTrainingListener.builder(tracker)
+            .candidateName("mlp-for-registry"), model, 2, TinyMlp.dataset(manager, 1), TinyMlp.dataset(manager, 2))
+            .listener;
         trained = TinyMlp.predict(model, probe);
         candidateId = listener.candidate().id();
         tracker.flush().join();

@@ -80,6 +80,33 @@ final class TinyMlp {
         .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
   }
 
+  /**
+   * Trains {@code model} for {@code epochs} with DJL's basic listeners and then the listener {@code builder} makes,
+   * through {@link MlopsTrainingListener#fit}; returns the listener and what the trainer reported at the end.
+   */
+  static Trained fit(MlopsTrainingListener.Builder builder, Model model, int epochs, ai.djl.training.dataset.Dataset
+      train, ai.djl.training.dataset.Dataset validate) {
+    DefaultTrainingConfig config = config().addTrainingListeners(ai.djl.training.listener.TrainingListener.Defaults
+        .basic());
+    MlopsTrainingListener listener = builder.attach(config);
+    try (ai.djl.training.Trainer trainer = model.newTrainer(config)) {
+      trainer.initialize(new Shape(BATCH, 2));
+      listener.fit(trainer, epochs, train, validate);
+      return new Trained(listener, trainer.getTrainingResult());
+    }
+  }
+
+  /** A listener after its training, and the trainer's last result. */
+  static final class Trained {
+    final MlopsTrainingListener listener;
+    final ai.djl.training.TrainingResult result;
+
+    Trained(MlopsTrainingListener listener, ai.djl.training.TrainingResult result) {
+      this.listener = listener;
+      this.result = result;
+    }
+  }
+
   /** The model's predictions for {@code x}. */
   static float[] predict(Model model, NDArray x) throws Exception {
     try (Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator())) {
