@@ -399,8 +399,10 @@ public final class MlopsTrainingListener implements TrainingListener {
       return this;
     }
 
-    /** A per-batch point every {@code n} training batches (at global batch 0, n, 2n, ...); default {@value
-     * #DEFAULT_LOG_EVERY_N_BATCHES}. */
+    /**
+     * A per-batch point every {@code n} training batches (at global batch 0, n, 2n, ...); default
+     * {@value MlopsTrainingListener#DEFAULT_LOG_EVERY_N_BATCHES}.
+     */
     public Builder logEveryNBatches(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("logEveryNBatches must be at least 1, not " + n);
@@ -409,7 +411,10 @@ public final class MlopsTrainingListener implements TrainingListener {
       return this;
     }
 
-    /** The artifact directory the model is saved under; default {@value #DEFAULT_MODEL_ARTIFACT_PATH}. */
+    /**
+     * The artifact directory the model is saved under; default
+     * {@value MlopsTrainingListener#DEFAULT_MODEL_ARTIFACT_PATH}.
+     */
     public Builder modelArtifactPath(String path) {
       if (path == null || path.startsWith("/") || path.contains("..") || path.contains("\\")) {
         throw new IllegalArgumentException("modelArtifactPath must be a relative path without '..' or '\\', not '"
@@ -429,8 +434,8 @@ public final class MlopsTrainingListener implements TrainingListener {
      * Saves the best epoch's model instead of the final one: at each epoch whose {@code evaluation} (a
      * {@code getTrainingResult()} name such as {@code validate_loss} or {@code validate_Accuracy}) beats the best so
      * far, the model is saved to a local temporary directory, replacing the previous best; at the end that one is
-     * uploaded and its epoch is in the {@value #BEST_EPOCH_TAG} tag. When no epoch reports the evaluation, the final
-     * model is saved (with a warning).
+     * uploaded and its epoch is in the {@value MlopsTrainingListener#BEST_EPOCH_TAG} tag. When no epoch reports the
+     * evaluation, the final model is saved (with a warning).
      */
     public Builder bestCheckpointOnly(String evaluation, boolean largerIsBetter) {
       if (evaluation == null || evaluation.trim().isEmpty()) {

@@ -24,8 +24,8 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * The tests' model and data: an MLP 2 → 8 → 1 (33 parameters) learning y = 3·x0 − 2·x1 + 0.5 from generated rows,
- * trained with SGD in batches of 32.
+ * The tests' model and data: an MLP 2 → 8 → 1 (33 parameters) learning y = 3·x0 − 2·x1 + 0.5 from generated
+ * rows, trained with SGD in batches of 32.
  */
 final class TinyMlp {
   static final String NAME = "tiny-mlp";

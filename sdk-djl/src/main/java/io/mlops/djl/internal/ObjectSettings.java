@@ -78,7 +78,8 @@ public final class ObjectSettings {
     }
     ParameterTracker t = (ParameterTracker) value;
     out.put(key, t.getClass().getSimpleName().isEmpty() ? t.getClass().getName() : t.getClass().getSimpleName());
-    String valueKey = key.endsWith("_tracker") ? key.substring(0, key.length() - "_tracker".length()) : key + ".initial";
+    String valueKey = key.endsWith("_tracker") ? key.substring(0, key.length() - "_tracker".length())
+        : key + ".initial";
     out.put(valueKey, String.valueOf(t.getNewValue("", 0)));
   }
 
