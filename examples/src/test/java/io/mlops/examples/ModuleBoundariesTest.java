@@ -59,7 +59,7 @@ class ModuleBoundariesTest {
   void noPublicTypeImportsABackendsInternals_andNoInternalClassCallsThePublicClients() throws IOException {
     List<String> violations = new ArrayList<>();
     for (String module : new String[] {"sdk-core", "sdk-mlflow", "sdk-gitlab", "sdk-testing", "sdk-tracking",
-        "sdk-registry"}) {
+        "sdk-registry", "sdk-djl"}) {
       for (Path f : sources(module)) {
         String pkg = packageOf(f);
         boolean internal = pkg.contains(".internal");
