@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,7 +28,7 @@ class ShadedJarChildJvmTest {
 
   @Test
   void theShadedJarAlone_tracksPromotesAndFindsEveryBackend() throws Exception {
-    Result r = runSmoke(List.of(), "none");
+    ChildProcess r = runSmoke(List.of(), "none");
     assertThat(r.exitCode).as(r.output).isZero();
     assertThat(r.output).contains("SMOKE OK");
   }
@@ -43,7 +41,7 @@ class ShadedJarChildJvmTest {
     assertThat(foreign).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
         "jackson-databind-" + version + ".jar", "jackson-core-" + version + ".jar",
         "jackson-annotations-" + version + ".jar");
-    Result r = runSmoke(foreign, version);
+    ChildProcess r = runSmoke(foreign, version);
     assertThat(r.exitCode).as(r.output).isZero();
     assertThat(r.output).contains("unrelocated jackson-databind on the classpath: " + version, "SMOKE OK");
   }
@@ -62,13 +60,13 @@ class ShadedJarChildJvmTest {
       classpath.add(Paths.get(entry));
     }
     assertThat(classpath).anyMatch(p -> p.getFileName().toString().startsWith("mlops-sdk-core-"));
-    Result r = run(classpath, "-", version);
+    ChildProcess r = run(classpath, "-", version);
     assertThat(r.exitCode).as(r.output).isNotZero();
     assertThat(r.output).contains("unrelocated jackson-databind on the classpath: " + version)
         .contains("NoSuchMethodError").contains("com.fasterxml.jackson").doesNotContain("SMOKE OK");
   }
 
-  private Result runSmoke(List<Path> before, String expectedForeignJackson) throws IOException, InterruptedException {
+  private ChildProcess runSmoke(List<Path> before, String expectedForeignJackson) throws IOException, InterruptedException {
     Path jar = ShadedJar.path();
     List<Path> classpath = new ArrayList<>(before);
     classpath.add(jar);
@@ -78,7 +76,7 @@ class ShadedJarChildJvmTest {
     return run(classpath, jar.getFileName().toString(), expectedForeignJackson);
   }
 
-  private Result run(List<Path> classpath, String jarName, String expectedForeignJackson)
+  private ChildProcess run(List<Path> classpath, String jarName, String expectedForeignJackson)
       throws IOException, InterruptedException {
     Path store = Files.createDirectories(tmp.resolve("mlruns"));
     Path log = tmp.resolve("child.log");
@@ -86,15 +84,7 @@ class ShadedJarChildJvmTest {
     List<String> command = List.of(java.toString(), "-cp",
         classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
         ShadedJarSmoke.class.getName(), store.toString(), jarName, expectedForeignJackson);
-    Process p = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    p.getOutputStream().close();
-    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError("the child JVM did not finish in " + TIMEOUT_SECONDS + " s:\n"
-          + Files.readString(log, StandardCharsets.UTF_8));
-    }
-    return new Result(p.exitValue(), String.join(" ", command) + "\n" + Files.readString(log, StandardCharsets.UTF_8));
+    return ChildProcess.run(new ProcessBuilder(command).directory(tmp.toFile()), log, TIMEOUT_SECONDS);
   }
 
   /** This module's test classes directory, where ShadedJarSmoke is (and nothing of the SDK). */
@@ -121,13 +111,4 @@ class ShadedJarChildJvmTest {
     return found.get(0);
   }
 
-  private static final class Result {
-    final int exitCode;
-    final String output;
-
-    Result(int exitCode, String output) {
-      this.exitCode = exitCode;
-      this.output = output;
-    }
-  }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +49,7 @@ class ShadedJarOnSparkTest {
         .contains("jackson-databind-" + System.getProperty("mlops.all.jacksonVersion") + ".jar")
         .noneMatch(n -> n.startsWith("mlops-sdk-all-")).noneMatch(n -> n.startsWith("spark-"));
     classpath.addAll(spark);
-    Result r = run(classpath, "-");
+    ChildProcess r = run(classpath, "-");
     assertThat(r.exitCode).as(r.output).isNotZero();
     assertThat(r.output).contains(JACKSON_ERROR).doesNotContain("DataFrame action OK", "executor logging OK", "SPARK SMOKE OK");
   }
@@ -92,7 +90,7 @@ class ShadedJarOnSparkTest {
   @Test
   void spark35_withTheShadedJar_runsTheJobAndTracksIt() throws Exception {
     assumeSpark35RunsOnThisJdk();
-    Result r = runShaded("mlops.all.spark35Classpath");
+    ChildProcess r = runShaded("mlops.all.spark35Classpath");
     assertThat(r.exitCode).as(r.output).isZero();
     assertThat(r.output).contains("Spark 3.5.9, Scala 2.12", "DataFrame action OK", "executor logging OK", "SPARK SMOKE OK")
         .doesNotContain("MlopsSparkListener: ");
@@ -100,14 +98,14 @@ class ShadedJarOnSparkTest {
 
   @Test
   void spark4_withTheShadedJar_runsTheJobAndTracksIt() throws Exception {
-    Result r = runShaded("mlops.all.spark4Classpath");
+    ChildProcess r = runShaded("mlops.all.spark4Classpath");
     assertThat(r.exitCode).as(r.output).isZero();
     // no "MlopsSparkListener: ... failed" warning: the 2.12-built classes link on Scala 2.13
     assertThat(r.output).contains("Spark 4.2.0, Scala 2.13", "DataFrame action OK", "executor logging OK", "SPARK SMOKE OK")
         .doesNotContain("MlopsSparkListener: ");
   }
 
-  private Result runShaded(String classpathProperty) throws IOException, InterruptedException {
+  private ChildProcess runShaded(String classpathProperty) throws IOException, InterruptedException {
     List<Path> classpath = new ArrayList<>(ShadedJar.sparkRuntime(classpathProperty));
     assertThat(classpath).extracting(p -> p.getFileName().toString())
         .noneMatch(n -> n.startsWith("mlops-sdk-")).anyMatch(n -> n.startsWith("spark-sql_"));
@@ -116,7 +114,7 @@ class ShadedJarOnSparkTest {
     return run(classpath, ShadedJar.path().getFileName().toString());
   }
 
-  private Result run(List<Path> classpath, String jarName) throws IOException, InterruptedException {
+  private ChildProcess run(List<Path> classpath, String jarName) throws IOException, InterruptedException {
     Path store = Files.createDirectories(tmp.resolve("mlruns"));
     Path log = tmp.resolve("child.log");
     List<String> command = new ArrayList<>();
@@ -127,18 +125,9 @@ class ShadedJarOnSparkTest {
     command.add(ShadedSparkSmoke.class.getName());
     command.add(store.toString());
     command.add(jarName);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError("the child JVM did not finish in " + TIMEOUT_SECONDS + " s:\n"
-          + Files.readString(log, StandardCharsets.UTF_8));
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    return new Result(p.exitValue(), "exit " + p.exitValue() + "\n" + output);
+    return ChildProcess.run(pb, log, TIMEOUT_SECONDS);
   }
 
   private static void assumeSpark35RunsOnThisJdk() {
@@ -155,13 +144,4 @@ class ShadedJarOnSparkTest {
     }
   }
 
-  private static final class Result {
-    final int exitCode;
-    final String output;
-
-    Result(int exitCode, String output) {
-      this.exitCode = exitCode;
-      this.output = output;
-    }
-  }
 }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +36,7 @@ class ShadedJarSparkSubmitIT {
   @ValueSource(strings = {"3.5.9", "4.2.0"})
   void sparkSubmitJars_tracksTheApplication(String sparkVersion) throws Exception {
     Path jar = ShadedJar.path();
-    Result r = submit(sparkVersion, List.of("--jars", jar.toString()), jar.getFileName().toString());
+    ChildProcess r = submit(sparkVersion, List.of("--jars", jar.toString()), jar.getFileName().toString());
     assertThat(r.exitCode).as(r.output).isZero();
     assertThat(r.output).contains("Spark " + sparkVersion + ", Scala ", "DataFrame action OK", "executor logging OK", "SPARK SMOKE OK")
         .doesNotContain("MlopsSparkListener: ");
@@ -63,13 +61,13 @@ class ShadedJarSparkSubmitIT {
         // Spark has slf4j-api; the published pom's only dependency
         "--exclude-packages", "org.slf4j:slf4j-api");
     // Ivy names the jar it fetched group_artifact-version.jar
-    Result r = submit(sparkVersion, args, "io.mlops_mlops-sdk-all-" + version + ".jar");
+    ChildProcess r = submit(sparkVersion, args, "io.mlops_mlops-sdk-all-" + version + ".jar");
     assertThat(r.exitCode).as(r.output).isZero();
     assertThat(r.output).contains("found io.mlops#mlops-sdk-all;" + version, "SPARK SMOKE OK")
         .doesNotContain("MlopsSparkListener: ");
   }
 
-  private Result submit(String sparkVersion, List<String> jarArgs, String expectedJar)
+  private ChildProcess submit(String sparkVersion, List<String> jarArgs, String expectedJar)
       throws IOException, InterruptedException {
     String home = System.getProperty("mlops.spark.home." + sparkVersion, "");
     assertThat(home).as("mlops.spark.home.%s (from .ci/setup-spark.sh %s)", sparkVersion, sparkVersion)
@@ -90,8 +88,7 @@ class ShadedJarSparkSubmitIT {
         "--class", ShadedSparkSmoke.class.getName(),
         applicationJar().toString(), store.toString(), expectedJar, "submitted"));
     Path log = tmp.resolve("spark-submit-" + sparkVersion + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("SPARK_HOME", home);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -99,15 +96,7 @@ class ShadedJarSparkSubmitIT {
     Path userHome = Files.createDirectories(tmp.resolve("home"));
     pb.environment().put("SPARK_SUBMIT_OPTS", "-Duser.home=" + userHome);
     pb.environment().remove("SPARK_CONF_DIR");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError("spark-submit did not finish in " + TIMEOUT_SECONDS + " s:\n"
-          + Files.readString(log, StandardCharsets.UTF_8));
-    }
-    return new Result(p.exitValue(), String.join(" ", command) + "\nexit " + p.exitValue() + "\n"
-        + Files.readString(log, StandardCharsets.UTF_8));
+    return ChildProcess.run(pb, log, TIMEOUT_SECONDS);
   }
 
   /** The application's jar: ShadedSparkSmoke alone (the SDK comes from the shaded jar). */
@@ -127,13 +116,4 @@ class ShadedJarSparkSubmitIT {
     return jar;
   }
 
-  private static final class Result {
-    final int exitCode;
-    final String output;
-
-    Result(int exitCode, String output) {
-      this.exitCode = exitCode;
-      this.output = output;
-    }
-  }
 }
