@@ -1,12 +1,11 @@
 package io.mlops.djl.internal;
 
 import ai.djl.Model;
+import io.mlops.core.internal.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Saved copies of a model in a temporary directory: the final one, or the best epoch's (kept until a better
@@ -80,19 +79,10 @@ public final class ModelArtifacts implements AutoCloseable {
     saved = null;
   }
 
-  /** Deletes a directory tree; null and a missing directory are no-ops. */
+  /** Deletes a directory tree with the SDK's one recursive delete; null and a missing directory are no-ops. */
   static void delete(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+    try {
+      FileTrees.delete(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
